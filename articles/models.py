@@ -1,0 +1,145 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from newsroom.persian import persian_slug
+
+
+class Category(models.Model):
+    """A section of the site (گروه), such as «ایلام»."""
+
+    name = models.CharField(_("نام"), max_length=100, unique=True)
+    slug = models.SlugField(_("نامک"), max_length=100, unique=True, allow_unicode=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("گروه")
+        verbose_name_plural = _("گروه‌ها")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:category", kwargs={"slug": self.slug})
+
+
+class Tag(models.Model):
+    name = models.CharField(_("نام"), max_length=100, unique=True)
+    slug = models.SlugField(_("نامک"), max_length=100, unique=True, allow_unicode=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("برچسب")
+        verbose_name_plural = _("برچسب‌ها")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self) -> "ArticleQuerySet":
+        """The one definition of what a reader may see."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_page(self) -> "ArticleQuerySet":
+        """Everything the article page shows, in a fixed number of queries."""
+        return self.select_related("category").prefetch_related("sections", "tags")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("پیش‌نویس")
+        PUBLISHED = "published", _("منتشرشده")
+
+    kicker = models.CharField(_("روتیتر"), max_length=200, blank=True)
+    headline = models.CharField(_("تیتر"), max_length=250)
+    lead = models.TextField(_("لید"))
+    news_code = models.PositiveIntegerField(
+        _("کد خبر"), unique=True, help_text=_("شمارهٔ عمومی خبر که در نشانی و زیر تیتر می‌آید.")
+    )
+    slug = models.SlugField(
+        _("نامک"),
+        max_length=255,
+        allow_unicode=True,
+        blank=True,
+        help_text=_(
+            "اگر خالی بماند از تیتر ساخته می‌شود؛ نشانی با نامک نادرست به نشانی درست می‌رود."
+        ),
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("گروه"), on_delete=models.PROTECT, related_name="articles"
+    )
+    tags = models.ManyToManyField(
+        Tag, verbose_name=_("برچسب‌ها"), blank=True, related_name="articles"
+    )
+    status = models.CharField(
+        _("وضعیت"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(_("زمان انتشار"), default=timezone.now)
+    updated_at = models.DateTimeField(_("آخرین ویرایش"), auto_now=True)
+    source_name = models.CharField(_("خبرگزاری منبع"), max_length=200, blank=True)
+    source_url = models.URLField(_("نشانی خبر اصلی"), max_length=500, blank=True)
+    image = models.ImageField(_("تصویر اصلی"), upload_to="articles/%Y/%m/", blank=True)
+    image_alt = models.CharField(_("متن جایگزین تصویر"), max_length=250, blank=True)
+    image_caption = models.CharField(_("زیرنویس تصویر"), max_length=250, blank=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at"]
+        indexes = [models.Index(fields=["status", "-published_at"], name="article_status_pub_idx")]
+        verbose_name = _("خبر")
+        verbose_name_plural = _("اخبار")
+
+    def __str__(self) -> str:
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = persian_slug(self.headline)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", kwargs={"news_code": self.news_code, "slug": self.slug})
+
+
+class Section(models.Model):
+    """One ordered part of an article's body."""
+
+    class Kind(models.TextChoices):
+        PARAGRAPH = "paragraph", _("پاراگراف")
+        SUBHEADING = "subheading", _("میان‌تیتر")
+        QUOTE = "quote", _("نقل‌قول")
+        FIGURE = "figure", _("تصویر")
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("خبر"), on_delete=models.CASCADE, related_name="sections"
+    )
+    position = models.PositiveSmallIntegerField(_("ترتیب"))
+    kind = models.CharField(_("نوع"), max_length=16, choices=Kind.choices, default=Kind.PARAGRAPH)
+    text = models.TextField(_("متن"), blank=True)
+    image = models.ImageField(_("تصویر"), upload_to="sections/%Y/%m/", blank=True)
+    image_alt = models.CharField(_("متن جایگزین تصویر"), max_length=250, blank=True)
+    caption = models.CharField(_("زیرنویس"), max_length=250, blank=True)
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "position"], name="section_unique_position"),
+        ]
+        verbose_name = _("بخش متن")
+        verbose_name_plural = _("بخش‌های متن")
+
+    def __str__(self) -> str:
+        return f"{self.article_id}/{self.position}: {self.get_kind_display()}"
+
+    def clean(self) -> None:
+        if self.kind == self.Kind.FIGURE and not self.image:
+            raise ValidationError({"image": _("بخش تصویری بدون تصویر نمی‌شود.")})
+        if self.kind != self.Kind.FIGURE and not self.text.strip():
+            raise ValidationError({"text": _("این بخش متن ندارد.")})

@@ -1,0 +1,125 @@
+import time
+
+from django import forms
+from django.conf import settings
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from newsroom.persian import fa_digits, normalize_text
+
+from .models import Comment
+
+NAME_MAX = 80
+TEXT_MAX = 2000
+NULL_CHARACTERS = ProhibitNullCharactersValidator(
+    message="متن نباید نویسهٔ تهی (NUL) داشته باشد؛ آن را پاک کنید و دوباره بفرستید."
+)
+
+
+def security_hash(article_pk: int, timestamp: int) -> str:
+    return salted_hmac("comments.form", f"{article_pk}-{timestamp}").hexdigest()
+
+
+class CommentForm(forms.ModelForm):
+    """Reader's comment form with django-contrib-comments' defences: a honeypot field and a
+    signed timestamp that must be neither too fresh (a bot) nor too old (a replayed page)."""
+
+    honeypot = forms.CharField(
+        required=False,
+        label="اگر انسان هستید این خانه را خالی بگذارید",
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    timestamp = forms.IntegerField(widget=forms.HiddenInput)
+    security_hash = forms.CharField(max_length=64, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Comment
+        fields = ["name", "email", "text"]
+        labels = {"name": "نام", "email": "ایمیل (اختیاری)", "text": "دیدگاه شما"}
+        help_texts = {
+            "email": "فقط دبیران آن را می‌بینند و هرگز منتشر نمی‌شود.",
+            "text": f"حداکثر {fa_digits(TEXT_MAX)} نویسه.",
+        }
+        widgets = {
+            "name": forms.TextInput(attrs={"autocomplete": "name", "maxlength": NAME_MAX}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "text": forms.Textarea(attrs={"rows": 6, "maxlength": TEXT_MAX}),
+        }
+        error_messages = {
+            "name": {"required": "نام خود را بنویسید."},
+            "text": {"required": "متن دیدگاه را بنویسید."},
+            "email": {"invalid": "نشانی ایمیل درست نیست؛ آن را درست کنید یا خالی بگذارید."},
+        }
+
+    def __init__(self, article, *args, **kwargs):
+        self.article = article
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            now = int(time.time())
+            self.initial.update(timestamp=now, security_hash=security_hash(article.pk, now))
+        # Lengths are checked in clean_* below with Persian digits in the message.
+        for field in self.fields.values():
+            field.validators = [
+                NULL_CHARACTERS if isinstance(v, ProhibitNullCharactersValidator) else v
+                for v in field.validators
+                # Length limits are checked in clean_* with Persian digits in the message.
+                if not isinstance(v, MaxLengthValidator)
+            ]
+
+    def clean_name(self) -> str:
+        name = normalize_text(self.cleaned_data["name"])
+        if not name:
+            raise forms.ValidationError("نام خود را بنویسید.")
+        if len(name) > NAME_MAX:
+            raise forms.ValidationError(f"نام حداکثر {fa_digits(NAME_MAX)} نویسه می‌تواند باشد.")
+        return name
+
+    def clean_text(self) -> str:
+        text = normalize_text(self.cleaned_data["text"])
+        if not text:
+            raise forms.ValidationError("متن دیدگاه را بنویسید.")
+        if len(text) > TEXT_MAX:
+            raise forms.ValidationError(
+                f"دیدگاه حداکثر {fa_digits(TEXT_MAX)} نویسه می‌تواند باشد؛"
+                f" این متن {fa_digits(len(text))} نویسه دارد."
+            )
+        return text
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean(self):
+        cleaned = super().clean()
+        timestamp, given = cleaned.get("timestamp"), cleaned.get("security_hash")
+        if (
+            timestamp is None
+            or not given
+            or not constant_time_compare(given, security_hash(self.article.pk, timestamp))
+        ):
+            raise forms.ValidationError(
+                "فرم معتبر نیست یا دست‌کاری شده است؛ صفحه را دوباره باز کنید و بفرستید.",
+                code="forged",
+            )
+        age = time.time() - timestamp
+        if age < settings.COMMENT_MIN_SECONDS:
+            raise forms.ValidationError(
+                "فرم خیلی سریع فرستاده شد؛ چند ثانیه صبر کنید و دوباره بفرستید.", code="too_fast"
+            )
+        if age > settings.COMMENT_MAX_AGE_SECONDS:
+            raise forms.ValidationError(
+                "این فرم کهنه شده است؛ متن شما محفوظ است، دوباره «ارسال دیدگاه» را بزنید.",
+                code="too_old",
+            )
+        return cleaned
+
+    @property
+    def is_bot(self) -> bool:
+        """A filled honeypot: no person sees that field."""
+        return bool(self.cleaned_data.get("honeypot"))
+
+    def fresh_security_fields(self) -> None:
+        """After a refusal, re-sign the form so the reader's retry with the kept text works."""
+        now = int(time.time())
+        data = self.data.copy()
+        data["timestamp"], data["security_hash"] = now, security_hash(self.article.pk, now)
+        self.data = data

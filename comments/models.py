@@ -1,0 +1,147 @@
+import hashlib
+import re
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from articles.models import Article
+from newsroom.persian import has_persian_letters
+
+EDITORS_GROUP = "دبیران"
+LINK = re.compile(r"https?://|www\.|\b[\w-]+\.(?:com|ir|net|org|info|xyz|io)\b", re.IGNORECASE)
+
+
+def text_fingerprint(text: str) -> str:
+    """Same words, same fingerprint: spacing and case do not make a comment new."""
+    return hashlib.sha256(" ".join(text.split()).casefold().encode()).hexdigest()
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self) -> "CommentQuerySet":
+        """The one definition of what readers may see."""
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def pending(self) -> "CommentQuerySet":
+        return self.filter(status=Comment.Status.PENDING)
+
+    def moderate(self, status: str, by) -> int:
+        """Move these comments to `status`, recording who and when; returns how many changed.
+
+        One UPDATE whose WHERE skips rows already in that status, so when two editors act on
+        the same comment at once the first one is recorded and the second changes nothing.
+        """
+        return self.exclude(status=status).update(
+            status=status, moderated_by=by, moderated_at=timezone.now()
+        )
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("در انتظار بررسی")
+        APPROVED = "approved", _("تأییدشده")
+        REJECTED = "rejected", _("ردشده")
+        SPAM = "spam", _("هرزنامه")
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("خبر"), on_delete=models.CASCADE, related_name="comments"
+    )
+    name = models.CharField(_("نام"), max_length=80)
+    email = models.EmailField(_("ایمیل"), blank=True)
+    text = models.TextField(_("متن دیدگاه"))
+    status = models.CharField(
+        _("وضعیت"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("زمان ارسال"), default=timezone.now)
+
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("بررسی‌کننده"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    moderated_at = models.DateTimeField(_("زمان بررسی"), null=True, blank=True)
+    reply = models.TextField(_("پاسخ تحریریه"), blank=True)
+    reply_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("نویسندهٔ پاسخ"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    replied_at = models.DateTimeField(_("زمان پاسخ"), null=True, blank=True)
+
+    # Personal data, minimised: a keyed hash of the sender's address (never the address
+    # itself) and the user agent; both are blanked by `purge_personal_data`.
+    sender_hash = models.CharField(_("شناسهٔ فرستنده"), max_length=32, blank=True)
+    user_agent = models.CharField(_("مرورگر"), max_length=300, blank=True)
+    fingerprint = models.CharField(_("اثر متن"), max_length=64, editable=False)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [
+            models.Index(fields=["article", "status", "created_at"], name="comment_article_idx"),
+            models.Index(fields=["status", "-created_at"], name="comment_queue_idx"),
+            models.Index(fields=["fingerprint"], name="comment_fingerprint_idx"),
+        ]
+        constraints = [
+            # The same text from the same sender on the same article is stored once, even when
+            # a double click or a retry sends it twice at the same moment.
+            models.UniqueConstraint(
+                fields=["article", "sender_hash", "fingerprint"],
+                condition=~models.Q(sender_hash=""),
+                name="comment_once_per_sender",
+            ),
+        ]
+        permissions = [("can_moderate", _("می‌تواند دیدگاه‌ها را بررسی کند"))]
+        verbose_name = _("دیدگاه")
+        verbose_name_plural = _("دیدگاه‌ها")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.text[:40]}"
+
+    def save(self, *args, **kwargs):
+        self.fingerprint = text_fingerprint(self.text)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+    def moderate(self, status: str, by) -> bool:
+        changed = Comment.objects.filter(pk=self.pk).moderate(status, by) == 1
+        self.refresh_from_db(fields=["status", "moderated_by", "moderated_at"])
+        return changed
+
+    def approve(self, by) -> bool:
+        return self.moderate(self.Status.APPROVED, by)
+
+    def reject(self, by) -> bool:
+        return self.moderate(self.Status.REJECTED, by)
+
+    def mark_spam(self, by) -> bool:
+        return self.moderate(self.Status.SPAM, by)
+
+    def save_reply(self, text: str, by, *, expected: str) -> bool:
+        """Store the editors' reply unless someone else changed it since `expected` was read.
+
+        A compare-and-set, so of two editors replying at once the second is told, not
+        silently overwritten.
+        """
+        updated = Comment.objects.filter(pk=self.pk, reply=expected).update(
+            reply=text, reply_by=by if text else None, replied_at=timezone.now() if text else None
+        )
+        self.refresh_from_db(fields=["reply", "reply_by", "replied_at"])
+        return updated == 1
+
+    # Hints for the moderation queue.
+    def has_links(self) -> bool:
+        return bool(LINK.search(self.text) or LINK.search(self.name))
+
+    def lacks_persian(self) -> bool:
+        return not has_persian_letters(self.text)

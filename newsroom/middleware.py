@@ -1,0 +1,27 @@
+import logging
+
+from django.db import DatabaseError
+from django.shortcuts import render
+
+logger = logging.getLogger(__name__)
+
+
+class DatabaseUnavailableMiddleware:
+    """A database that cannot be reached or written becomes a Persian 503 page, not a 500.
+
+    A comment post that fails here was not stored, and the page says exactly that.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DatabaseError):
+            return None
+        logger.error("database unavailable on %s %s: %s", request.method, request.path, exception)
+        response = render(request, "503.html", {"was_post": request.method == "POST"}, status=503)
+        response["Retry-After"] = "30"
+        return response

@@ -1,0 +1,59 @@
+"""Persian text helpers shared by the apps: digits, Jalali dates, normalisation, slugs.
+
+The calendar and digit work is persiantools'; this module only fixes the site's formats.
+"""
+
+import re
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.text import slugify
+from persiantools import characters, digits
+from persiantools.jdatetime import JalaliDateTime
+
+ZWNJ = "\u200c"
+# Embedding/override (U+202A–U+202E) and isolate (U+2066–U+2069) controls can reorder how the
+# text around them is displayed; LRM/RLM and ZWNJ/ZWJ cannot, and Persian needs ZWNJ.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Letters that exist only in the Persian/Arabic script block (not digits or punctuation).
+PERSIAN_LETTER = re.compile("[\u0621-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc]")
+
+
+def fa_digits(value: object) -> str:
+    """Latin and Arabic-Indic digits to Persian digits; everything else untouched."""
+    return digits.ar_to_fa(digits.en_to_fa(str(value)))
+
+
+def to_ascii_digits(value: str) -> str:
+    return digits.fa_to_en(digits.ar_to_fa(value))
+
+
+def _local(value: datetime) -> JalaliDateTime:
+    return JalaliDateTime(timezone.localtime(value))
+
+
+def jalali_date(value: datetime) -> str:
+    """«۲۳ آذر ۱۴۰۴» (day unpadded, as Persian papers print it) in the site's time zone."""
+    local = _local(value)
+    return f"{fa_digits(local.day)} {local.strftime('%B', locale='fa')} {fa_digits(local.year)}"
+
+
+def jalali_datetime(value: datetime) -> str:
+    """«۲۳ آذر ۱۴۰۴، ساعت ۱۲:۰۰» in the site's time zone."""
+    return f"{jalali_date(value)}، ساعت {fa_digits(_local(value).strftime('%H:%M'))}"
+
+
+def normalize_text(value: str) -> str:
+    """What a reader typed, made safe to store: Persian ی/ک, no bidi overrides, trimmed."""
+    value = characters.ar_to_fa(value)
+    value = BIDI_CONTROLS.sub("", value)
+    return value.strip()
+
+
+def has_persian_letters(value: str) -> bool:
+    return bool(PERSIAN_LETTER.search(value))
+
+
+def persian_slug(value: str) -> str:
+    """A Unicode slug from a Persian headline; ZWNJ becomes a hyphen (مهم‌ترین → مهم-ترین)."""
+    return slugify(value.replace(ZWNJ, " "), allow_unicode=True)

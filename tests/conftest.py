@@ -1,0 +1,69 @@
+import json
+import time
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.core.management import call_command
+
+from articles.models import Article
+from comments.forms import security_hash
+from comments.models import EDITORS_GROUP
+
+REFERENCE = json.loads((Path(__file__).parent / "data" / "editorial_reference.json").read_text())
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Rate-limit counters and cached pages must not leak from one test into the next.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def reference() -> dict:
+    """The editorial reference (a copy of shared/article/article.json)."""
+    return REFERENCE
+
+
+@pytest.fixture
+def article(db) -> Article:
+    call_command("loaddata", "governor_article", verbosity=0)
+    return Article.objects.get(news_code=673206)
+
+
+@pytest.fixture
+def editor(db, django_user_model):
+    """A desk editor: staff, in the Editors group, not a superuser."""
+    user = django_user_model.objects.create_user(
+        "dabir", password="x-long-Passw0rd!", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=EDITORS_GROUP))
+    return user
+
+
+def comment_data(article: Article, **overrides) -> dict:
+    """A valid comment form as a browser would send it, signed 10 seconds ago."""
+    timestamp = int(time.time()) - 10
+    data = {
+        "name": "مریم احمدی",
+        "email": "maryam@example.com",
+        "text": "گزارش خوبی بود؛ امیدوارم مرزهای جدید به‌زودی باز شوند.",
+        "honeypot": "",
+        "timestamp": str(timestamp),
+        "security_hash": security_hash(article.pk, timestamp),
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+@pytest.fixture
+def post_comment(client):
+    def post(article: Article, c=None, **overrides):
+        return (c or client).post(
+            f"/news/{article.news_code}/comments/", comment_data(article, **overrides)
+        )
+
+    return post
