@@ -6,6 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from newsroom.persian import persian_slug
 
+from . import pagecache
+
+
+def pages_showing(articles) -> list[str]:
+    """Cache scopes of the pages that display these articles: their own pages and the home."""
+    return [pagecache.HOME, *(pagecache.article_scope(a.news_code) for a in articles)]
+
 
 class Category(models.Model):
     """A section of the site (گروه), such as «ایلام»."""
@@ -20,6 +27,10 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        pagecache.invalidate(pages_showing(self.articles.only("news_code")))
 
     def get_absolute_url(self) -> str:
         return reverse("articles:category", kwargs={"slug": self.slug})
@@ -36,6 +47,10 @@ class Tag(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        pagecache.invalidate(pages_showing(self.articles.only("news_code")))
 
     def get_absolute_url(self) -> str:
         return reverse("articles:tag", kwargs={"slug": self.slug})
@@ -103,9 +118,14 @@ class Article(models.Model):
         if not self.slug:
             self.slug = persian_slug(self.headline)
         super().save(*args, **kwargs)
+        pagecache.invalidate(pages_showing([self]))
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"news_code": self.news_code, "slug": self.slug})
+
+    def delete(self, *args, **kwargs):
+        pagecache.invalidate(pages_showing([self]))
+        return super().delete(*args, **kwargs)
 
 
 class Section(models.Model):
@@ -137,6 +157,14 @@ class Section(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id}/{self.position}: {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        pagecache.invalidate(pages_showing([self.article]))
+
+    def delete(self, *args, **kwargs):
+        pagecache.invalidate(pages_showing([self.article]))
+        return super().delete(*args, **kwargs)
 
     def clean(self) -> None:
         if self.kind == self.Kind.FIGURE and not self.image:

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
+from . import pagecache
 from .models import Article, Category, Tag
 
 
@@ -21,6 +22,21 @@ class HomeView(ListView):
 
     def get_queryset(self):
         return Article.objects.published().select_related("category")
+
+    def get(self, request, *args, **kwargs):
+        # Only the plain first page is shared; ?page=N and flash-message views render fresh.
+        if request.GET or not pagecache.shared_rendering(request):
+            response = super().get(request, *args, **kwargs)
+            if request.COOKIES:
+                pagecache.private(response)
+            else:
+                pagecache.public(response)
+            return response
+        page, version = pagecache.lookup(request, pagecache.HOME)
+        if page is None:
+            response = super().get(request, *args, **kwargs).render()
+            page = pagecache.store(request, pagecache.HOME, version, response)
+        return pagecache.respond(request, page)
 
 
 class _FilteredListView(ListView):
@@ -54,11 +70,24 @@ class TagView(_FilteredListView):
 
 @require_safe
 def article_detail(request: HttpRequest, news_code: int, slug: str | None = None):
-    article = get_object_or_404(Article.objects.published().for_page(), news_code=news_code)
-    if slug != article.slug:
-        # /news/<code>/ and stale or mistyped slugs all lead to the one canonical address.
-        return redirect(article, permanent=True)
-    return render_article(request, article)
+    shared = pagecache.shared_rendering(request)
+    scope = pagecache.article_scope(news_code)
+    page, version = pagecache.lookup(request, scope) if shared else (None, "")
+    if page is None:
+        article = get_object_or_404(Article.objects.published().for_page(), news_code=news_code)
+        if slug != article.slug:
+            # /news/<code>/ and stale or mistyped slugs all lead to the one canonical address.
+            return redirect(article, permanent=True)
+        response = render_article(request, article)
+        if not shared:
+            pagecache.private(response)
+            return response
+        page = pagecache.store(
+            request, scope, version, response, slug=article.slug, path=article.get_absolute_url()
+        )
+    elif slug != page.slug:
+        return redirect(page.path, permanent=True)
+    return pagecache.respond(request, page)
 
 
 def render_article(request: HttpRequest, article: Article, *, status: int = 200, **extra):

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from articles import pagecache
 from articles.models import Article
 from newsroom.persian import has_persian_letters
 
@@ -32,9 +33,12 @@ class CommentQuerySet(models.QuerySet):
         One UPDATE whose WHERE skips rows already in that status, so when two editors act on
         the same comment at once the first one is recorded and the second changes nothing.
         """
-        return self.exclude(status=status).update(
-            status=status, moderated_by=by, moderated_at=timezone.now()
-        )
+        changing = self.exclude(status=status)
+        codes = set(changing.values_list("article__news_code", flat=True))
+        changed = changing.update(status=status, moderated_by=by, moderated_at=timezone.now())
+        if changed:
+            pagecache.invalidate(pagecache.article_scope(code) for code in codes)
+        return changed
 
 
 class Comment(models.Model):
@@ -137,6 +141,8 @@ class Comment(models.Model):
             reply=text, reply_by=by if text else None, replied_at=timezone.now() if text else None
         )
         self.refresh_from_db(fields=["reply", "reply_by", "replied_at"])
+        if updated:
+            pagecache.invalidate([pagecache.article_scope(self.article.news_code)])
         return updated == 1
 
     # Hints for the moderation queue.

@@ -96,6 +96,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # redis://… selects Django's built-in RedisCache (django-environ picks it when django-redis is
 # not installed), which the rate limiter and the lockout share across processes and machines.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
+# Rendered article and home pages stay in that cache this long, or until their content changes
+# (articles/pagecache.py); 0 turns the app cache off (the benchmark measures both).
+ARTICLE_CACHE_SECONDS = env.int("ARTICLE_CACHE_SECONDS", default=600)
+# Browsers and shared proxies (nginx) may keep an anonymous page this long.
+PUBLIC_MAX_AGE = env.int("PUBLIC_MAX_AGE", default=60)
 
 # --- Auth ---------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,0 +1,120 @@
+"""The anonymous article page is one shared copy: cacheable, and fresh the moment it changes."""
+
+import pytest
+from django.test import Client
+
+from articles.models import Article, Section, Tag
+from comments.models import Comment
+from tests.conftest import comment_data
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_page_is_the_same_bytes_and_cacheable(article):
+    url = article.get_absolute_url()
+    first, second = Client().get(url), Client().get(url)
+    assert first.status_code == second.status_code == 200
+    assert first.content == second.content
+    for response in (first, second):
+        assert not response.cookies
+        assert "Cookie" not in response.get("Vary", "")
+        assert set(response["Cache-Control"].split(", ")) == {"public", "max-age=60", "s-maxage=60"}
+        assert response["ETag"].startswith('"')
+
+
+def test_conditional_request_answers_304(client, article):
+    url = article.get_absolute_url()
+    etag = client.get(url)["ETag"]
+    response = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+    assert response.content == b""
+    assert client.get(url, HTTP_IF_NONE_MATCH='"something-else"').status_code == 200
+
+
+def test_cached_copy_runs_no_query(client, article, django_assert_num_queries):
+    url = article.get_absolute_url()
+    with django_assert_num_queries(4):
+        client.get(url)
+    with django_assert_num_queries(0):
+        assert client.get(url).status_code == 200
+    with django_assert_num_queries(0):
+        response = client.get("/news/673206/")
+    assert response.status_code == 301 and response["Location"] == url
+
+
+def test_approval_shows_on_the_next_request(client, article, editor, post_comment):
+    url = article.get_absolute_url()
+    client.get(url)  # warm the cache
+    post_comment(article, c=Client())
+    assert "مرزهای جدید" not in client.get(url).content.decode()  # pending: not in the copy
+    Comment.objects.get().approve(by=editor)
+    assert "مرزهای جدید" in client.get(url).content.decode()
+
+
+def test_bulk_action_and_reply_show_on_the_next_request(client, article, editor, post_comment):
+    url = article.get_absolute_url()
+    post_comment(article, c=Client())
+    comment = Comment.objects.get()
+    client.get(url)
+    Comment.objects.filter(pk=comment.pk).moderate(Comment.Status.APPROVED, by=editor)
+    assert "مرزهای جدید" in client.get(url).content.decode()
+    comment.save_reply("پاسخ تازهٔ تحریریه", editor, expected="")
+    assert "پاسخ تازهٔ تحریریه" in client.get(url).content.decode()
+    comment.reject(by=editor)
+    assert "مرزهای جدید" not in client.get(url).content.decode()
+
+
+def test_article_and_section_edits_show_on_the_next_request(client, article):
+    url = article.get_absolute_url()
+    client.get(url)
+    article.lead = "لید تازه‌ای برای خبر"
+    article.save()
+    assert "لید تازه‌ای برای خبر" in client.get(url).content.decode()
+    section = Section.objects.get(article=article, position=7)
+    section.text = "بند پایانیِ ویرایش‌شده"
+    section.save()
+    assert "بند پایانیِ ویرایش‌شده" in client.get(url).content.decode()
+    tag = Tag.objects.get(name="احمد کرمی")
+    tag.name = "احمد کرمیِ استاندار"
+    tag.save()
+    assert "احمد کرمیِ استاندار" in client.get(url).content.decode()
+
+
+def test_unpublishing_removes_the_cached_page(client, article):
+    url = article.get_absolute_url()
+    client.get(url)
+    article.status = Article.Status.DRAFT
+    article.save()
+    assert client.get(url).status_code == 404
+
+
+def test_flash_message_is_never_shared(article):
+    reader, stranger = Client(), Client()
+    url = article.get_absolute_url()
+    stranger.get(url)  # a shared copy exists
+    response = reader.post(f"/news/{article.news_code}/comments/", comment_data(article))
+    assert response.status_code == 302
+    own = reader.get(url)
+    assert "دیدگاه شما رسید" in own.content.decode()
+    assert "private" in own["Cache-Control"] and "no-store" in own["Cache-Control"]
+    assert "دیدگاه شما رسید" not in stranger.get(url).content.decode()
+    assert "دیدگاه شما رسید" not in reader.get(url).content.decode()  # shown once
+
+
+def test_page_carries_no_per_reader_token(client, article):
+    document = client.get(article.get_absolute_url()).content.decode()
+    assert "csrfmiddlewaretoken" not in document
+
+
+def test_home_is_shared_and_fresh_after_publishing(client, article, django_assert_num_queries):
+    client.get("/")
+    with django_assert_num_queries(0):
+        assert client.get("/").status_code == 200
+    Article.objects.create(
+        headline="خبر تازهٔ امروز",
+        lead="لید",
+        news_code=42,
+        category=article.category,
+        status=Article.Status.PUBLISHED,
+    )
+    assert "خبر تازهٔ امروز" in client.get("/").content.decode()
