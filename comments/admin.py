@@ -86,6 +86,9 @@ class CommentAdmin(admin.ModelAdmin):
         (_("فرستنده"), {"classes": ["collapse"], "fields": ["sender_hash", "user_agent"]}),
     ]
 
+    class Media:
+        css = {"all": ["desk/desk.css"]}
+
     def get_queryset(self, request):
         others = Comment.objects.filter(fingerprint=OuterRef("fingerprint")).exclude(
             pk=OuterRef("pk")
@@ -113,7 +116,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("متن دیدگاه"))
     def text_block(self, obj: Comment) -> str:
-        return format_html('<div dir="auto" style="white-space: pre-line">{}</div>', obj.text)
+        return format_html('<div class="comment-body" dir="auto">{}</div>', obj.text)
 
     @admin.display(description=_("زمان ارسال"), ordering="created_at")
     def sent(self, obj: Comment) -> str:

@@ -1,5 +1,6 @@
 import logging
 
+from django.conf import settings
 from django.db import DatabaseError
 from django.shortcuts import render
 
@@ -24,4 +25,16 @@ class DatabaseUnavailableMiddleware:
         logger.error("database unavailable on %s %s: %s", request.method, request.path, exception)
         response = render(request, "503.html", {"was_post": request.method == "POST"}, status=503)
         response["Retry-After"] = "30"
+        return response
+
+
+class PermissionsPolicyMiddleware:
+    """Turns off the browser features the site never uses (no Django setting exists for it)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
