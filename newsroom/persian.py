@@ -15,6 +15,8 @@ ZWNJ = "\u200c"
 # Embedding/override (U+202A–U+202E) and isolate (U+2066–U+2069) controls can reorder how the
 # text around them is displayed; LRM/RLM and ZWNJ/ZWJ cannot, and Persian needs ZWNJ.
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Lone surrogates cannot be stored (PostgreSQL refuses them); they only come from broken input.
+SURROGATES = re.compile("[\ud800-\udfff]")
 # Letters that exist only in the Persian/Arabic script block (not digits or punctuation).
 PERSIAN_LETTER = re.compile("[\u0621-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc]")
 
@@ -46,7 +48,7 @@ def jalali_datetime(value: datetime) -> str:
 def normalize_text(value: str) -> str:
     """What a reader typed, made safe to store: Persian ی/ک, no bidi overrides, trimmed."""
     value = characters.ar_to_fa(value)
-    value = BIDI_CONTROLS.sub("", value)
+    value = SURROGATES.sub("", BIDI_CONTROLS.sub("", value))
     return value.strip()
 
 

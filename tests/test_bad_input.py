@@ -1,0 +1,198 @@
+"""Bad input thrown at every public endpoint: a clear 4xx or a pending comment, never a 5xx,
+and nothing public that an editor has not approved."""
+
+import time
+
+import pytest
+from django.test import Client
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from comments.forms import security_hash
+from comments.models import Comment
+from tests.conftest import comment_data
+
+pytestmark = pytest.mark.django_db
+POST = "/news/673206/comments/"
+
+
+@pytest.fixture(autouse=True)
+def _generous_rate(settings):
+    settings.COMMENT_RATE = "100000/m"  # the flood limit has its own test
+
+
+def assert_clean_refusal(response, status=400, persian: str | None = None):
+    assert response.status_code == status, response.status_code
+    document = response.content.decode()
+    assert '<html lang="fa" dir="rtl">' in document
+    if persian:
+        assert persian in document
+
+
+def assert_nothing_public(client, article):
+    document = client.get(article.get_absolute_url()).content.decode()
+    assert '<ol class="comment-list">' not in document
+    assert not Comment.objects.approved().exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "persian"),
+    [
+        ({"name": None, "text": None, "email": None}, "نام خود را بنویسید."),
+        ({"name": ""}, "نام خود را بنویسید."),
+        ({"text": ""}, "متن دیدگاه را بنویسید."),
+        ({"timestamp": None}, "فرم معتبر نیست"),
+        ({"security_hash": ""}, "فرم معتبر نیست"),
+        ({"name": "ن" * 100_000}, "نام حداکثر ۸۰ نویسه"),
+        ({"text": "م" * 100_000}, "دیدگاه حداکثر ۲۰۰۰ نویسه"),
+        ({"email": "a" * 100_000 + "@example.com"}, "نشانی ایمیل درست نیست"),
+        ({"honeypot": "x" * 100_000, "text": ""}, "متن دیدگاه را بنویسید."),
+        ({"text": "\x00" * 10}, "نویسهٔ تهی"),
+        ({"email": "a\x00@example.com"}, "نویسهٔ تهی"),
+        ({"timestamp": "9" * 5000}, "فرم معتبر نیست"),
+        ({"timestamp": "-1"}, "فرم معتبر نیست"),
+        ({"security_hash": "' OR 1=1 --"}, "فرم معتبر نیست"),
+    ],
+)
+def test_bad_fields_are_refused_in_persian(client, article, overrides, persian):
+    assert_clean_refusal(client.post(POST, comment_data(article, **overrides)), 400, persian)
+    assert Comment.objects.count() == 0
+
+
+def test_empty_body(client, article):
+    assert_clean_refusal(client.post(POST, {}), 400, "نام خود را بنویسید.")
+
+
+def test_replayed_old_token_is_refused(client, article):
+    old = int(time.time()) - 3 * 3600
+    data = comment_data(article, timestamp=str(old), security_hash=security_hash(article.pk, old))
+    assert_clean_refusal(client.post(POST, data), 400, "این فرم کهنه شده است")
+
+
+def test_replayed_fresh_post_is_stored_once(client, article):
+    data = comment_data(article)
+    for _ in range(3):
+        assert client.post(POST, data).status_code == 302
+    assert Comment.objects.count() == 1
+
+
+def test_token_of_another_article_is_refused(client, article):
+    ts = int(time.time()) - 10
+    data = comment_data(article, timestamp=str(ts), security_hash=security_hash(999, ts))
+    assert_clean_refusal(client.post(POST, data), 400, "فرم معتبر نیست")
+
+
+def test_markup_sql_and_bidi_are_stored_as_plain_pending_text(client, article):
+    text = "<script>alert(1)</script> '; DROP TABLE comments_comment; -- \u202eمتن\u202c"
+    assert client.post(POST, comment_data(article, text=text)).status_code == 302
+    comment = Comment.objects.get()
+    assert comment.status == Comment.Status.PENDING
+    assert comment.text == "<script>alert(1)</script> '; DROP TABLE comments_comment; -- متن"
+    assert_nothing_public(client, article)
+
+
+def test_invalid_utf8_and_surrogate_bytes(client, article):
+    ts = int(time.time()) - 10
+    body = (
+        f"name=%ED%A0%80%FF&text=%F0%28%8C%28+%D8%B3%D9%84%D8%A7%D9%85&honeypot="
+        f"&timestamp={ts}&security_hash={security_hash(article.pk, ts)}"
+    ).encode()
+    response = client.post(POST, body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code in (302, 400)
+    for comment in Comment.objects.all():
+        assert comment.status == Comment.Status.PENDING
+        assert not any(0xD800 <= ord(ch) <= 0xDFFF for ch in comment.name + comment.text)
+    assert_nothing_public(client, article)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ('{"name": "x", "text": "y"}', "application/json"),
+        ("name=x&text=y", "text/plain"),
+        (b"\x00\x01\x02binary", "application/octet-stream"),
+        (
+            b'--xx\r\nContent-Disposition: form-data; name="a"\r\n\r\n',
+            "multipart/form-data; boundary=xx",
+        ),
+        (b"garbage", "multipart/form-data"),
+        ("&".join(f"f{i}=1" for i in range(5000)), "application/x-www-form-urlencoded"),
+    ],
+)
+def test_wrong_or_malformed_bodies(client, article, body, content_type):
+    response = client.post(POST, body, content_type=content_type)
+    assert 400 <= response.status_code < 500
+    assert (
+        "درخواست نادرست" in response.content.decode()
+        or "نام خود را بنویسید." in response.content.decode()
+    )
+    assert Comment.objects.count() == 0
+
+
+def test_multipart_form_is_accepted_like_urlencoded(client, article):
+    response = client.post(POST, comment_data(article))  # the test client sends multipart
+    assert response.status_code == 302
+    assert Comment.objects.get().status == Comment.Status.PENDING
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "status"),
+    [
+        ("get", POST, 405),
+        ("put", POST, 405),
+        ("delete", POST, 405),
+        ("post", "/news/673206/", 405),
+        ("post", "/", 405),
+        ("post", "/news/999999/comments/", 404),
+        ("post", "/news/99999999999999999999999999/comments/", 404),
+        ("get", "/news/99999999999999999999999999/", 404),
+        ("get", "/news/-1/", 404),
+        ("get", "/news/abc/", 404),
+        ("get", "/section/" + "ا" * 3000 + "/", 404),
+        ("get", "/tag/%00/", 404),
+        ("get", "/?page=abc", 404),
+        ("get", "/?page=999999", 404),
+        ("get", "/?" + "q=" + "x" * 20_000, 200),
+        ("get", "/" + "a" * 8000, 404),
+    ],
+)
+def test_public_endpoints_answer_4xx_not_5xx(client, article, method, url, status):
+    response = getattr(client, method)(url)
+    assert response.status_code == status
+    if status in (400, 404):
+        assert '<html lang="fa" dir="rtl">' in response.content.decode()
+
+
+def test_slug_with_null_byte_redirects_to_canonical(client, article):
+    response = client.get("/news/673206/%00/")
+    assert response.status_code == 301
+    assert response["Location"] == article.get_absolute_url()
+
+
+FORM_TEXT = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=2100
+) | st.sampled_from(["", " ", "\u202e", "\x00", "<script>", "' OR '1'='1", "ي ك", "a" * 3000])
+
+
+@hypothesis_settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(name=FORM_TEXT, email=FORM_TEXT, text=FORM_TEXT, honeypot=st.sampled_from(["", "x"]))
+def test_property_any_form_ends_in_4xx_or_a_hidden_comment(article, name, email, text, honeypot):
+    client = Client()
+    response = client.post(
+        POST, comment_data(article, name=name, email=email, text=text, honeypot=honeypot)
+    )
+    assert response.status_code in (302, 400), response.status_code
+    assert not Comment.objects.approved().exists()
+    for comment in Comment.objects.all():
+        assert comment.status in (Comment.Status.PENDING, Comment.Status.SPAM)
+        assert comment.name == comment.name.strip() and comment.text == comment.text.strip()
+        assert not set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069") & set(comment.text)
+        assert "\u064a" not in comment.text and "\u0643" not in comment.text
+        assert 0 < len(comment.text) <= 2000 and 0 < len(comment.name) <= 80
+    if response.status_code == 400:
+        assert "لطفاً" in response.content.decode() or "errorlist" in response.content.decode()
