@@ -7,13 +7,15 @@ bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 # The usual 2 × cores + 1 for sync workers: a request that waits on the database frees its core.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 # Load the app once in the master: less memory, and a broken app fails at start, not per worker.
 preload_app = True
 timeout = 30
 # On SIGTERM/HUP, finish requests in flight before a worker exits.
 graceful_timeout = 30
 keepalive = 5
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# An empty GUNICORN_ACCESS_LOG turns the access log off (load tests, benchmarks).
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
 # Django gives the client address; behind nginx it is forwarded in X-Forwarded-For.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
