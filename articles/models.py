@@ -1,10 +1,11 @@
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.persian import persian_slug
+from newsroom.persian import persian_slug, search_terms, search_text
 
 from . import pagecache
 
@@ -65,6 +66,27 @@ class ArticleQuerySet(models.QuerySet):
         """Everything the article page shows, in a fixed number of queries."""
         return self.select_related("category").prefetch_related("sections", "tags")
 
+    def search(self, query: str) -> "ArticleQuerySet":
+        """Articles whose headline, lead or body hold every word of `query` (as prefixes),
+        through the database's full-text index: FTS5 on SQLite, GIN/tsvector on PostgreSQL."""
+        terms = search_terms(query)[:8]
+        if not terms:
+            return self.none()
+        vendor = connections[self.db].vendor
+        if vendor == "sqlite":
+            match = " ".join(f'"{term}"*' for term in terms)
+            sql = "SELECT rowid FROM articles_article_fts WHERE articles_article_fts MATCH %s"
+            return self.filter(id__in=RawSQL(sql, [match]))  # noqa: S611 (parameterised)
+        if vendor == "postgresql":
+            tsquery = " & ".join(f"{term}:*" for term in terms)
+            sql = "to_tsvector('simple', search_text) @@ to_tsquery('simple', %s)"
+            found = RawSQL(sql, [tsquery], output_field=models.BooleanField())  # noqa: S611
+            return self.alias(found=found).filter(found=True)
+        query_set = self
+        for term in terms:
+            query_set = query_set.filter(search_text__contains=term)
+        return query_set
+
 
 class Article(models.Model):
     class Status(models.TextChoices):
@@ -103,6 +125,14 @@ class Article(models.Model):
     image_alt = models.CharField(_("متن جایگزین تصویر"), max_length=250, blank=True)
     image_caption = models.CharField(_("زیرنویس تصویر"), max_length=250, blank=True)
 
+    # Kept by the app, not typed by editors.
+    view_count = models.PositiveBigIntegerField(_("بازدید"), default=0, editable=False)
+    helpful_yes = models.PositiveIntegerField(_("مفید بود"), default=0, editable=False)
+    helpful_no = models.PositiveIntegerField(_("مفید نبود"), default=0, editable=False)
+    # Headline, lead and body in search spelling (newsroom.persian.search_text); the full-text
+    # index (migration 0003) is built on it.
+    search_text = models.TextField(default="", blank=True, editable=False)
+
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
@@ -118,10 +148,21 @@ class Article(models.Model):
         if not self.slug:
             self.slug = persian_slug(self.headline)
         super().save(*args, **kwargs)
+        self.refresh_search_text()
         pagecache.invalidate(pages_showing([self]))
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"news_code": self.news_code, "slug": self.slug})
+
+    def refresh_search_text(self) -> None:
+        body = self.sections.values_list("text", flat=True)
+        self.search_text = search_text(self.kicker, self.headline, self.lead, *body)
+        Article.objects.filter(pk=self.pk).update(search_text=self.search_text)
+
+    @property
+    def reading_minutes(self) -> int:
+        words = sum(len(s.text.split()) for s in self.sections.all()) + len(self.lead.split())
+        return max(1, round(words / 200))
 
     def delete(self, *args, **kwargs):
         pagecache.invalidate(pages_showing([self]))
@@ -160,14 +201,36 @@ class Section(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
+        self.article.refresh_search_text()
         pagecache.invalidate(pages_showing([self.article]))
 
     def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.article.refresh_search_text()
         pagecache.invalidate(pages_showing([self.article]))
-        return super().delete(*args, **kwargs)
+        return result
 
     def clean(self) -> None:
         if self.kind == self.Kind.FIGURE and not self.image:
             raise ValidationError({"image": _("بخش تصویری بدون تصویر نمی‌شود.")})
         if self.kind != self.Kind.FIGURE and not self.text.strip():
             raise ValidationError({"text": _("این بخش متن ندارد.")})
+
+
+class DailyViews(models.Model):
+    """Views of an article on one day (Tehran time), folded in from the cache in batches."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="daily_views")
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "day"], name="daily_views_once_a_day")
+        ]
+        indexes = [models.Index(fields=["day", "article"], name="daily_views_day_idx")]
+        verbose_name = _("بازدید روزانه")
+        verbose_name_plural = _("بازدیدهای روزانه")
+
+    def __str__(self) -> str:
+        return f"{self.article_id} {self.day}: {self.count}"

@@ -1,11 +1,21 @@
-from django.conf import settings
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
-from django.views.decorators.http import require_safe
-from django.views.generic import ListView
+from datetime import timedelta
 
-from . import pagecache
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Count, F, Sum
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
+from django.views.generic import ListView
+from django_ratelimit.decorators import ratelimit
+
+from newsroom.persian import fa_digits
+from newsroom.security import same_origin_required
+
+from . import counters, pagecache
 from .models import Article, Category, Tag
 
 
@@ -93,13 +103,130 @@ def article_detail(request: HttpRequest, news_code: int, slug: str | None = None
 def render_article(request: HttpRequest, article: Article, *, status: int = 200, **extra):
     """The article page; the comment view re-renders it with the reader's bound form."""
     canonical_url = absolute_url(request, article.get_absolute_url())
+    published = Article.objects.published().exclude(pk=article.pk).select_related("category")
+    week_ago = timezone.localdate() - timedelta(days=settings.MOST_VIEWED_DAYS)
     context = {
         "article": article,
         "canonical_url": canonical_url,
+        "short_url": absolute_url(request, reverse("articles:short", args=[article.news_code])),
         "structured_data": structured_data(article, canonical_url),
+        "latest_in_section": published.filter(category=article.category)[:5],
+        "most_viewed_in_section": published.filter(
+            category=article.category, daily_views__day__gte=week_ago
+        )
+        .annotate(recent_views=Sum("daily_views__count"))
+        .order_by("-recent_views", "-published_at")[:5],
+        "related": published.filter(tags__in=[tag.pk for tag in article.tags.all()])
+        .annotate(shared_tags=Count("tags"))
+        .order_by("-shared_tags", "-published_at")[:5],
         **extra,
     }
     return render(request, "articles/article_detail.html", context, status=status)
+
+
+@require_safe
+def short_link(request: HttpRequest, news_code: int):
+    article = get_object_or_404(
+        Article.objects.published().only("news_code", "slug"), news_code=news_code
+    )
+    return redirect(article, permanent=True)
+
+
+# A 1×1 transparent GIF: the page is shared and cached, so each reading is counted by this
+# request, which no cache keeps.
+PIXEL = bytes.fromhex(
+    "47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b"
+)
+
+
+@require_safe
+def count_view(request: HttpRequest, news_code: int):
+    counters.record_view(news_code)
+    response = HttpResponse(PIXEL, content_type="image/gif")
+    pagecache.private(response)
+    return response
+
+
+@csrf_exempt  # same_origin_required instead: the page carries no per-reader token (README)
+@require_POST
+@same_origin_required
+@ratelimit(key="ip", rate=lambda group, request: settings.VOTE_RATE, block=False, group="votes")
+def vote_helpful(request: HttpRequest, news_code: int):
+    """«آیا این خبر مفید بود؟»: one vote per reader (a signed cookie), works without JS."""
+    article = get_object_or_404(Article.objects.published(), news_code=news_code)
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    choice = request.POST.get("helpful")
+    cookie = f"voted-{news_code}"
+    status = 200
+    if getattr(request, "limited", False):
+        message, status = "رأی‌های زیادی از شما رسیده است؛ کمی بعد دوباره امتحان کنید.", 429
+    elif choice not in ("yes", "no"):
+        message, status = "گزینهٔ «بله» یا «خیر» را انتخاب کنید.", 400
+    elif request.get_signed_cookie(cookie, default=None, salt="votes"):
+        message = "رأی شما پیش‌تر ثبت شده است؛ سپاس."
+    else:
+        field = "helpful_yes" if choice == "yes" else "helpful_no"
+        Article.objects.filter(pk=article.pk).update(**{field: F(field) + 1})
+        pagecache.invalidate([pagecache.article_scope(news_code)])
+        message = "سپاس؛ رأی شما ثبت شد."
+    article.refresh_from_db(fields=["helpful_yes", "helpful_no"])
+    if wants_json:
+        response = JsonResponse(
+            {
+                "message": message,
+                "yes": fa_digits(article.helpful_yes),
+                "no": fa_digits(article.helpful_no),
+            },
+            status=status,
+        )
+    elif status != 200:
+        response = render(
+            request,
+            "articles/vote_refused.html",
+            {"article": article, "message": message},
+            status=status,
+        )
+    else:
+        messages.success(request, message)
+        response = redirect(article.get_absolute_url() + "#helpful")
+    if status == 200:
+        response.set_signed_cookie(
+            cookie,
+            choice,
+            salt="votes",
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            secure=settings.HTTPS,
+            samesite="Lax",
+        )
+    pagecache.private(response)
+    return response
+
+
+class SearchView(ListView):
+    template_name = "articles/search.html"
+    paginate_by = 20
+
+    def get_queryset(self):
+        self.query = self.request.GET.get("q", "").strip()[:200]
+        return Article.objects.published().search(self.query).select_related("category")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(query=self.query, **kwargs)
+
+
+@require_safe
+def robots_txt(request: HttpRequest):
+    lines = [
+        "User-agent: *",
+        "Disallow: /" + settings.ADMIN_URL,
+        "Disallow: /hit/",
+        "Disallow: /search/",
+        "",
+        f"Sitemap: {absolute_url(request, reverse('sitemap'))}",
+        f"Sitemap: {absolute_url(request, reverse('news_sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def structured_data(article: Article, url: str) -> dict:

@@ -8,10 +8,10 @@ from django_ratelimit.decorators import ratelimit
 
 from articles.models import Article
 from articles.views import render_article
+from newsroom.security import same_origin_required, sender_hash
 
 from .forms import CommentForm
 from .models import Comment
-from .security import same_origin_required, sender_hash
 
 RECEIVED = "دیدگاه شما رسید و پس از تأیید دبیران در همین صفحه منتشر می‌شود."
 TOO_MANY = (

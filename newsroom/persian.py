@@ -59,3 +59,33 @@ def has_persian_letters(value: str) -> bool:
 def persian_slug(value: str) -> str:
     """A Unicode slug from a Persian headline; ZWNJ becomes a hyphen (مهم‌ترین → مهم-ترین)."""
     return slugify(value.replace(ZWNJ, " "), allow_unicode=True)
+
+
+# Search folds the spelling variants readers type: Arabic ي/ك/ى/ة → ی/ک/ی/ه, with or without
+# ZWNJ, Persian/Arabic-Indic/Latin digits, diacritics, tatweel, case.
+_SEARCH_FOLD = str.maketrans(
+    {
+        "\u064a": "ی",
+        "\u0643": "ک",
+        "\u0649": "ی",
+        "\u0629": "ه",
+        "\u06c0": "ه",
+        "\u0623": "ا",
+        "\u0625": "ا",
+        "\u0622": "ا",
+        "\u200c": None,
+        "\u0640": None,
+    }
+)
+_DIACRITICS = re.compile("[\u064b-\u065f\u0670]")
+_NOT_WORD = re.compile(r"[^\w]+")
+
+
+def search_terms(value: str) -> list[str]:
+    """The words of `value` in the one spelling the search index stores."""
+    value = _DIACRITICS.sub("", to_ascii_digits(value).translate(_SEARCH_FOLD)).casefold()
+    return [word for word in _NOT_WORD.sub(" ", value).split() if word.replace("_", "")]
+
+
+def search_text(*parts: str) -> str:
+    return " ".join(word for part in parts for word in search_terms(part))

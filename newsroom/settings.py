@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     # Before staticfiles so that runserver also serves through whitenoise, as gunicorn does.
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django_ratelimit",
     "csp",
     "axes",
@@ -110,6 +111,8 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
 ARTICLE_CACHE_SECONDS = env.int("ARTICLE_CACHE_SECONDS", default=600)
 # Browsers and shared proxies (nginx) may keep an anonymous page this long.
 PUBLIC_MAX_AGE = env.int("PUBLIC_MAX_AGE", default=60)
+# A process folds the views it counted into the database at most this often (articles/counters).
+VIEW_FOLD_SECONDS = env.int("VIEW_FOLD_SECONDS", default=10)
 
 # --- Auth ---------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -131,7 +134,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["ip_address"]
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "comments.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "newsroom.security.client_ip"
 AXES_RESET_ON_SUCCESS = True
 
 # --- Language and time --------------------------------------------------------------------------
@@ -210,7 +213,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # its INFO lines repeat on every start
+    },
 }
 
 # --- Site ---------------------------------------------------------------------------------------
@@ -221,9 +227,12 @@ SITE_URL = env.str("DJANGO_SITE_URL", default="").rstrip("/")
 
 # --- Comments -----------------------------------------------------------------------------------
 COMMENT_RATE = env.str("COMMENT_RATE", default="5/m")
+VOTE_RATE = env.str("VOTE_RATE", default="20/m")
+# «پربازدیدترین‌های گروه» counts the views of this many recent days.
+MOST_VIEWED_DAYS = env.int("MOST_VIEWED_DAYS", default=7)
 COMMENT_MIN_SECONDS = env.int("COMMENT_MIN_SECONDS", default=3)
 COMMENT_MAX_AGE_SECONDS = env.int("COMMENT_MAX_AGE_SECONDS", default=2 * 60 * 60)
-RATELIMIT_IP_META_KEY = "comments.security.client_ip"
+RATELIMIT_IP_META_KEY = "newsroom.security.client_ip"
 SILENCED_SYSTEM_CHECKS = [
     # django-ratelimit lists only django-redis; Django's own RedisCache increments atomically too.
     "django_ratelimit.W001",

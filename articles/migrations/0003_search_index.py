@@ -1,0 +1,54 @@
+"""The full-text index behind ArticleQuerySet.search(), one per database engine.
+
+SQLite: an FTS5 table over articles_article.search_text, kept in step by triggers. (Django
+rebuilds a SQLite table when a later migration alters it, which drops its triggers; the search
+tests would then fail, and this migration's SQL is what to re-run.)
+PostgreSQL: a GIN index on to_tsvector('simple', search_text), the expression search() uses.
+"""
+
+from django.db import migrations
+
+SQLITE = [
+    "CREATE VIRTUAL TABLE articles_article_fts USING fts5(search_text, content='articles_article',"
+    " content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER articles_article_fts_insert AFTER INSERT ON articles_article BEGIN"
+    " INSERT INTO articles_article_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+    "CREATE TRIGGER articles_article_fts_delete AFTER DELETE ON articles_article BEGIN"
+    " INSERT INTO articles_article_fts(articles_article_fts, rowid, search_text)"
+    " VALUES ('delete', old.id, old.search_text); END",
+    "CREATE TRIGGER articles_article_fts_update AFTER UPDATE OF search_text ON articles_article"
+    " BEGIN INSERT INTO articles_article_fts(articles_article_fts, rowid, search_text)"
+    " VALUES ('delete', old.id, old.search_text);"
+    " INSERT INTO articles_article_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+    "INSERT INTO articles_article_fts(articles_article_fts) VALUES ('rebuild')",
+]
+SQLITE_REVERSE = [
+    "DROP TRIGGER IF EXISTS articles_article_fts_insert",
+    "DROP TRIGGER IF EXISTS articles_article_fts_delete",
+    "DROP TRIGGER IF EXISTS articles_article_fts_update",
+    "DROP TABLE IF EXISTS articles_article_fts",
+]
+POSTGRES = [
+    "CREATE INDEX articles_article_search_idx ON articles_article"
+    " USING GIN (to_tsvector('simple', search_text))",
+]
+POSTGRES_REVERSE = ["DROP INDEX IF EXISTS articles_article_search_idx"]
+
+
+def run(statements: dict):
+    def apply(apps, schema_editor):
+        for sql in statements.get(schema_editor.connection.vendor, []):
+            schema_editor.execute(sql)
+
+    return apply
+
+
+class Migration(migrations.Migration):
+    dependencies = [("articles", "0002_engagement_and_search")]
+
+    operations = [
+        migrations.RunPython(
+            run({"sqlite": SQLITE, "postgresql": POSTGRES}),
+            run({"sqlite": SQLITE_REVERSE, "postgresql": POSTGRES_REVERSE}),
+        )
+    ]
