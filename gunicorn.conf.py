@@ -19,3 +19,10 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
 # Django gives the client address; behind nginx it is forwarded in X-Forwarded-For.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def worker_exit(server, worker):
+    """Fold the views this worker counted in a local-memory cache before they are lost."""
+    from articles.counters import fold
+
+    fold()
