@@ -55,6 +55,12 @@ test: lint .env node_modules/.installed
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Load benchmark of the production configuration on 127.0.0.1 (needs wrk; ~4 minutes).
+# Options: BENCH_ARGS="--duration 5 --postgres --strict" (scripts/bench.py --help).
+bench: $(VENV)/.installed-test .env
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+
 # Lighthouse (mobile and desktop) on the home and article pages of the production configuration
 # on a temporary database; prints the scores (scripts/audit.py). With CI set, under 95 fails.
 audit: $(VENV)/.installed-base node_modules/.installed
