@@ -133,6 +133,8 @@ class Article(models.Model):
     # index (migration 0003) is built on it.
     search_text = models.TextField(default="", blank=True, editable=False)
 
+    KEPT_BY_THE_APP = frozenset({"view_count", "helpful_yes", "helpful_no", "search_text"})
+
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
@@ -147,6 +149,14 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = persian_slug(self.headline)
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # Counters move by F() updates elsewhere; an editor's save must not write back the
+            # stale values it loaded.
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in self.KEPT_BY_THE_APP
+            ]
         super().save(*args, **kwargs)
         self.refresh_search_text()
         pagecache.invalidate(pages_showing([self]))

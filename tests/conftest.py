@@ -11,6 +11,11 @@ from articles.models import Article
 from comments.forms import security_hash
 from comments.models import EDITORS_GROUP
 
+# The article page's queries, whatever the number of sections, tags or comments: the article
+# with its category, its sections, its tags, the approved comments, and the three lists around
+# it (related by tags, latest of the section, most viewed of the section).
+ARTICLE_PAGE_QUERIES = 7
+
 REFERENCE = json.loads((Path(__file__).parent / "data" / "editorial_reference.json").read_text())
 
 

@@ -5,7 +5,7 @@ from django.test import Client
 
 from articles.models import Article, Section, Tag
 from comments.models import Comment
-from tests.conftest import comment_data
+from tests.conftest import ARTICLE_PAGE_QUERIES, comment_data
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def test_conditional_request_answers_304(client, article):
 
 def test_cached_copy_runs_no_query(client, article, django_assert_num_queries):
     url = article.get_absolute_url()
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(ARTICLE_PAGE_QUERIES):
         client.get(url)
     with django_assert_num_queries(0):
         assert client.get(url).status_code == 200

@@ -8,7 +8,7 @@ from django.test import Client
 
 from comments.forms import security_hash
 from comments.models import Comment
-from tests.conftest import comment_data
+from tests.conftest import ARTICLE_PAGE_QUERIES, comment_data
 
 pytestmark = pytest.mark.django_db
 
@@ -282,7 +282,7 @@ def test_page_queries_stay_fixed_as_approved_comments_grow(
 ):
     settings.ARTICLE_CACHE_SECONDS = 0  # measure the rendering itself, not the cached copy
     url = article.get_absolute_url()
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(ARTICLE_PAGE_QUERIES):
         client.get(url)
     Comment.objects.bulk_create(
         Comment(
@@ -294,7 +294,7 @@ def test_page_queries_stay_fixed_as_approved_comments_grow(
         )
         for n in range(50)
     )
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(ARTICLE_PAGE_QUERIES):
         response = client.get(url)
     assert "(۵۰)" in response.content.decode()
 

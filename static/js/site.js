@@ -1,0 +1,61 @@
+// Progressive enhancement only: every feature here also works (or is hidden) without it.
+(() => {
+  "use strict";
+  const root = document.documentElement;
+
+  // Text size: remembered per browser, applied to <html> so every rem follows.
+  const SIZE_KEY = "newsroom:text-size";
+  const SIZES = [90, 100, 112, 125, 140];
+  const stored = Number(localStorage.getItem(SIZE_KEY));
+  let size = SIZES.includes(stored) ? stored : 100;
+  const applySize = () => { root.style.fontSize = size === 100 ? "" : `${size}%`; };
+  applySize();
+  document.querySelectorAll(".text-size").forEach((group) => {
+    group.hidden = false;
+    group.addEventListener("click", (event) => {
+      const step = Number(event.target.closest("[data-font-step]")?.dataset.fontStep || 0);
+      const next = SIZES[SIZES.indexOf(size) + step];
+      if (!next) return;
+      size = next;
+      localStorage.setItem(SIZE_KEY, String(size));
+      applySize();
+    });
+  });
+
+  // Copy the short link.
+  document.querySelectorAll("button[data-copy]").forEach((button) => {
+    if (!navigator.clipboard) return;
+    button.hidden = false;
+    const status = button.parentElement.querySelector(".copy-status");
+    button.addEventListener("click", async () => {
+      try {
+        await navigator.clipboard.writeText(button.dataset.copy);
+        status.textContent = "نشانی کپی شد.";
+      } catch {
+        status.textContent = "کپی نشد؛ نشانی را خودتان انتخاب کنید.";
+      }
+    });
+  });
+
+  // «آیا این خبر مفید بود؟» in place; without JS the same form posts and comes back.
+  document.querySelectorAll("form.helpful").forEach((form) => {
+    const status = form.querySelector(".helpful-status");
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const body = new FormData(form);
+      if (event.submitter) body.set(event.submitter.name, event.submitter.value);
+      try {
+        const response = await fetch(form.action, {
+          method: "POST", body, headers: { Accept: "application/json" }, credentials: "same-origin",
+        });
+        const data = await response.json();
+        form.querySelector('[data-votes="yes"]').textContent = `(${data.yes})`;
+        form.querySelector('[data-votes="no"]').textContent = `(${data.no})`;
+        status.textContent = data.message;
+        if (response.ok) form.querySelectorAll("button").forEach((b) => { b.disabled = true; });
+      } catch {
+        form.submit();
+      }
+    });
+  });
+})();
