@@ -5,6 +5,7 @@ The calendar and digit work is persiantools'; this module only fixes the site's 
 
 import re
 from datetime import datetime
+from functools import lru_cache
 
 from django.utils import timezone
 from django.utils.text import slugify
@@ -36,13 +37,23 @@ def _local(value: datetime) -> JalaliDateTime:
 
 def jalali_date(value: datetime) -> str:
     """«۲۳ آذر ۱۴۰۴» (day unpadded, as Persian papers print it) in the site's time zone."""
-    local = _local(value)
-    return f"{fa_digits(local.day)} {local.strftime('%B', locale='fa')} {fa_digits(local.year)}"
+    return _jalali(value, timezone.get_current_timezone_name(), with_time=False)
 
 
 def jalali_datetime(value: datetime) -> str:
     """«۲۳ آذر ۱۴۰۴، ساعت ۱۲:۰۰» in the site's time zone."""
-    return f"{jalali_date(value)}، ساعت {fa_digits(_local(value).strftime('%H:%M'))}"
+    return _jalali(value, timezone.get_current_timezone_name(), with_time=True)
+
+
+@lru_cache(maxsize=65_536)
+def _jalali(value: datetime, zone: str, *, with_time: bool) -> str:
+    # A pure function of its arguments, memoised: a page lists up to hundreds of comment times
+    # and the calendar conversion is most of what rendering one costs.
+    local = _local(value)
+    text = f"{fa_digits(local.day)} {local.strftime('%B', locale='fa')} {fa_digits(local.year)}"
+    if with_time:
+        text += f"، ساعت {fa_digits(local.strftime('%H:%M'))}"
+    return text
 
 
 def normalize_text(value: str) -> str:

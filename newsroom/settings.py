@@ -48,13 +48,16 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Right after SecurityMiddleware, as whitenoise asks: static files skip the rest of the stack.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Cached public pages are answered here, with the headers above but before sessions,
+    # CSRF, auth and URL dispatch (articles/pagecache.py).
+    "articles.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The site is Persian only; LocaleMiddleware is left out so LANGUAGE_CODE always applies.
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # django-axes: refuses sign-ins from a locked-out client (after AuthenticationMiddleware).
     "axes.middleware.AxesMiddleware",
     # Last, so process_exception sees the views' database errors first.

@@ -118,3 +118,30 @@ def test_home_is_shared_and_fresh_after_publishing(client, article, django_asser
         status=Article.Status.PUBLISHED,
     )
     assert "خبر تازهٔ امروز" in client.get("/").content.decode()
+
+
+def test_gzip_copy_is_the_same_page(client, article):
+    import gzip
+
+    url = article.get_absolute_url()
+    plain = client.get(url)
+    packed = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.content) == plain.content
+    assert len(packed.content) < len(plain.content) / 3
+    for response in (plain, packed):
+        assert "Accept-Encoding" in response["Vary"] and "Cookie" not in response["Vary"]
+        assert response["Content-Length"] == str(len(response.content))
+    assert packed["ETag"] != plain["ETag"]
+    again = client.get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=packed["ETag"])
+    assert again.status_code == 304
+
+
+def test_cached_hit_carries_the_security_headers(client, article):
+    url = article.get_absolute_url()
+    client.get(url)
+    hit = client.get(url)
+    assert hit["X-Frame-Options"] == "DENY"
+    assert "default-src 'none'" in hit["Content-Security-Policy"]
+    assert hit["X-Content-Type-Options"] == "nosniff"
+    assert "camera=()" in hit["Permissions-Policy"]
