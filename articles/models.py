@@ -68,7 +68,8 @@ class ArticleQuerySet(models.QuerySet):
 
     def search(self, query: str) -> "ArticleQuerySet":
         """Articles whose headline, lead or body hold every word of `query` (as prefixes),
-        through the database's full-text index: FTS5 on SQLite, GIN/tsvector on PostgreSQL."""
+        through the database's full-text index: FTS5 on SQLite, a GIN-indexed tsvector on
+        PostgreSQL (migration 0003)."""
         terms = search_terms(query)[:8]
         if not terms:
             return self.none()
@@ -79,7 +80,7 @@ class ArticleQuerySet(models.QuerySet):
             return self.filter(id__in=RawSQL(sql, [match]))  # noqa: S611 (parameterised)
         if vendor == "postgresql":
             tsquery = " & ".join(f"{term}:*" for term in terms)
-            sql = "to_tsvector('simple', search_text) @@ to_tsquery('simple', %s)"
+            sql = "search_vector @@ to_tsquery('simple', %s)"  # see migration 0003
             found = RawSQL(sql, [tsquery], output_field=models.BooleanField())  # noqa: S611
             return self.alias(found=found).filter(found=True)
         query_set = self

@@ -1,10 +1,11 @@
 """Rendered public pages kept in the cache until what they show changes.
 
-Each page belongs to a scope ("article:673206", "home") with a version token in the cache.
+Each page belongs to a scope ("article:673206", "home") with a version token in the "shared"
+cache, which every process sees (the page bodies may live in each process's own memory).
 A stored page remembers the version it was rendered under; changing content replaces the
 token, so the next request re-renders. The token is read *before* the database is, so a page
-rendered from data that changed mid-render is already stale when stored. One `get_many`
-round trip answers a hit, with no database query.
+rendered from data that changed mid-render is already stale when stored. A hit costs two
+cache reads and no database query.
 
 PageCacheMiddleware answers hits right after the security headers and static files, before
 sessions, CSRF, auth or URL dispatch run, so a cached article costs about what a static file
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve
@@ -64,13 +65,13 @@ def lookup(request: HttpRequest, scope: str) -> tuple[Page | None, str]:
     known = getattr(request, "_pagecache", None)
     if known and known[0] == scope:  # the middleware looked already
         return known[1], known[2]
-    page_key, version_key = _page_key(request, scope), _version_key(scope)
-    found = cache.get_many([page_key, version_key])
-    version = found.get(version_key)
+    versions = caches["shared"]
+    version_key = _version_key(scope)
+    version = versions.get(version_key)
     if version is None:
-        cache.add(version_key, uuid.uuid4().hex, timeout=None)
-        version = cache.get(version_key)
-    page = found.get(page_key)
+        versions.add(version_key, uuid.uuid4().hex, timeout=None)
+        version = versions.get(version_key)
+    page = cache.get(_page_key(request, scope))
     if page is None or page.version != version:
         page = None
     request._pagecache = (scope, page, version)
@@ -123,7 +124,7 @@ def invalidate(scopes: Iterable[str]) -> None:
         return
 
     def bump():
-        cache.set_many({_version_key(s): uuid.uuid4().hex for s in scopes}, timeout=None)
+        caches["shared"].set_many({_version_key(s): uuid.uuid4().hex for s in scopes}, timeout=None)
 
     bump()
     transaction.on_commit(bump)

@@ -1,6 +1,21 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import feeds, views
+
+
+class UnicodeSlugConverter:
+    """Letters of any script, digits, _ and -: what allow_unicode slugs hold (never NUL)."""
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(UnicodeSlugConverter, "uslug")
 
 app_name = "articles"
 
@@ -9,10 +24,10 @@ urlpatterns = [
     path("news/<int:news_code>/", views.article_detail, name="detail_short"),
     # Before the article's own <slug>/ pattern, which would otherwise take "helpful".
     path("news/<int:news_code>/helpful/", views.vote_helpful, name="helpful"),
-    path("news/<int:news_code>/<str:slug>/", views.article_detail, name="detail"),
-    path("section/<str:slug>/", views.CategoryView.as_view(), name="category"),
-    path("section/<str:slug>/feed/", feeds.CategoryFeed(), name="category_feed"),
-    path("tag/<str:slug>/", views.TagView.as_view(), name="tag"),
+    path("news/<int:news_code>/<uslug:slug>/", views.article_detail, name="detail"),
+    path("section/<uslug:slug>/", views.CategoryView.as_view(), name="category"),
+    path("section/<uslug:slug>/feed/", feeds.CategoryFeed(), name="category_feed"),
+    path("tag/<uslug:slug>/", views.TagView.as_view(), name="tag"),
     path("n/<int:news_code>", views.short_link, name="short"),
     path("hit/<int:news_code>.gif", views.count_view, name="count_view"),
     path("search/", views.SearchView.as_view(), name="search"),

@@ -1,7 +1,7 @@
 import logging
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
 
 logger = logging.getLogger(__name__)
@@ -20,7 +20,9 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, DatabaseError):
+        # Connection and lock failures only; bad data (DataError, IntegrityError) is a bug or bad
+        # input, not an outage.
+        if not isinstance(exception, OperationalError | InterfaceError):
             return None
         logger.error("database unavailable on %s %s: %s", request.method, request.path, exception)
         response = render(request, "503.html", {"was_post": request.method == "POST"}, status=503)

@@ -4,6 +4,7 @@ Defaults suit a developer's laptop (SQLite in the project folder, local-memory c
 production values only ever come from the environment. `.env.example` documents every variable.
 """
 
+import hashlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -109,6 +110,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # redis://… selects Django's built-in RedisCache (django-environ picks it when django-redis is
 # not installed), which the rate limiter and the lockout share across processes and machines.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
+# What every process must see at once: the version tokens that invalidate cached pages (the
+# pages themselves may stay in each process's memory). With CACHE_URL that is the same Redis;
+# without it, a folder of files, since local memory is private to each gunicorn worker.
+if env.str("CACHE_URL", default=""):
+    CACHES["shared"] = dict(CACHES["default"])
+else:
+    CACHES["shared"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env.str("SHARED_CACHE_DIR", default=str(BASE_DIR / "var" / "cache")),
+        # One database, one set of tokens: tests and live servers on other databases don't mix.
+        "KEY_PREFIX": hashlib.blake2b(str(DATABASES["default"]["NAME"]).encode()).hexdigest()[:12],
+    }
 # Rendered article and home pages stay in that cache this long, or until their content changes
 # (articles/pagecache.py); 0 turns the app cache off (the benchmark measures both).
 ARTICLE_CACHE_SECONDS = env.int("ARTICLE_CACHE_SECONDS", default=600)

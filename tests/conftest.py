@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 
 from articles.models import Article
@@ -22,9 +22,11 @@ REFERENCE = json.loads((Path(__file__).parent / "data" / "editorial_reference.js
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     # Rate-limit counters and cached pages must not leak from one test into the next.
-    cache.clear()
+    for alias in ("default", "shared"):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", "shared"):
+        caches[alias].clear()
 
 
 @pytest.fixture

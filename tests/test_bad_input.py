@@ -164,10 +164,11 @@ def test_public_endpoints_answer_4xx_not_5xx(client, article, method, url, statu
         assert '<html lang="fa" dir="rtl">' in response.content.decode()
 
 
-def test_slug_with_null_byte_redirects_to_canonical(client, article):
-    response = client.get("/news/673206/%00/")
-    assert response.status_code == 301
-    assert response["Location"] == article.get_absolute_url()
+def test_slug_with_control_characters_is_no_address(client, article):
+    for url in ["/news/673206/%00/", "/section/%00/", "/tag/a%0Ab/", "/section/%E2%80%AE/"]:
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "صفحه پیدا نشد" in response.content.decode()
 
 
 FORM_TEXT = st.text(

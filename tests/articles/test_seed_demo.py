@@ -148,3 +148,13 @@ def test_same_seed_same_content():
 def test_comments_need_articles():
     with pytest.raises(CommandError):
         call_command("seed_demo", articles=0, comments=5, verbosity=0)
+
+
+def test_synthetic_articles_are_searchable(client):
+    call_command("seed_demo", "--articles", "20", "--comments", "0", "--seed", "7", verbosity=0)
+    article = Article.objects.exclude(news_code=673206).first()
+    word = article.headline.split()[0]
+    assert article.search_text
+    found = Article.objects.published().search(article.headline)
+    assert article in found
+    assert client.get("/search/", {"q": word}).status_code == 200

@@ -174,3 +174,19 @@ def follow_messages(site, cookies: str, headers) -> str:
         headers={"Cookie": f"{cookies}; messages={messages}"},
     )
     return body
+
+
+def test_an_approval_reaches_every_worker_at_once(site):
+    """Each gunicorn worker keeps its own copy of the page; the approval, made here in yet
+    another process, must make all of them re-render on their next request."""
+    assert site.post_comment("دیدگاهی که همهٔ پردازه‌ها باید نشانش دهند") == 302
+    _, headers, _ = site.request("GET", "/news/673206/")
+    path = headers["Location"]
+    for _ in range(40):  # four workers, each with the page cached
+        assert "همهٔ پردازه‌ها" not in site.request("GET", path)[2]
+    site.shell(
+        "import json; from comments.models import Comment; "
+        "print(json.dumps(Comment.objects.get().approve(by=None)))"
+    )
+    bodies = [site.request("GET", path)[2] for _ in range(40)]
+    assert all("همهٔ پردازه‌ها" in body for body in bodies)
