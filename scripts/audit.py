@@ -1,7 +1,7 @@
 """`make audit`: Lighthouse on the home and article pages, mobile and desktop presets.
 
 The site runs as in production (gunicorn, DEBUG off) on a fresh temporary database with the
-article fixture, exactly as the browser tests start it (tests/browser/liveserver.py). For each
+article fixture, exactly as the browser tests start it (tests/liveserver.py). For each
 page and preset it prints the four category scores and LCP, CLS and TBT, and keeps the reports
 under test-artifacts/lighthouse/. With CI set, it exits 1 when any category is under 95.
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.liveserver import live_server  # noqa: E402
+from tests.liveserver import live_server  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"

@@ -1,4 +1,4 @@
-"""The real site under gunicorn on a fresh database, for the browser tests and `make audit`.
+"""The real site under gunicorn on a fresh database: browser, load and fault tests, `make audit`.
 
 A PostgreSQL DATABASE_URL in the environment gets a dedicated database on the same server
 (created here and dropped afterwards); anything else gets a SQLite file in a temporary folder.

@@ -2,7 +2,7 @@
 
 Every test here is marked `browser`. Without /usr/bin/chromium they are skipped with one line
 saying how to get it; under CI (CI set) a missing browser or checker fails them instead.
-They need no Django test database: the server has its own (see liveserver.py).
+They need no Django test database: the server has its own (see tests/liveserver.py).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .liveserver import ROOT, LiveServer, live_server
+from tests.liveserver import ROOT, LiveServer, live_server
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
