@@ -140,7 +140,13 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-published_at"]
-        indexes = [models.Index(fields=["status", "-published_at"], name="article_status_pub_idx")]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
+            # «آخرین اخبار گروه» and the section pages.
+            models.Index(
+                fields=["category", "status", "-published_at"], name="article_category_pub_idx"
+            ),
+        ]
         verbose_name = _("خبر")
         verbose_name_plural = _("اخبار")
 
