@@ -19,6 +19,7 @@ import threading
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -26,7 +27,7 @@ from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve
-from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_cache_control
 
 HOME = "home"
 
@@ -117,17 +118,23 @@ def store(request: HttpRequest, scope: str, version: str, response: HttpResponse
 
 def respond(request: HttpRequest, page: Page) -> HttpResponse:
     """The shared page, gzipped when the client accepts it, with headers that let browsers
-    and proxies keep it briefly and revalidate it with If-None-Match."""
+    and proxies keep it briefly and revalidate it with If-None-Match. Headers are set
+    directly: this runs for every hit."""
     compressed = "gzip" in request.headers.get("Accept-Encoding", "")
     etag = page.etag[:-1] + '-gzip"' if compressed else page.etag
+    if request.headers.get("If-None-Match") or request.headers.get("If-Modified-Since"):
+        response = get_conditional_response(request, etag=etag)
+        if response is not None:  # 304 Not Modified (or 412)
+            response["Vary"] = "Accept-Encoding"
+            return response
     response = HttpResponse(page.gzipped if compressed else page.body)
     if compressed:
         response["Content-Encoding"] = "gzip"
     response["Content-Length"] = str(len(response.content))
     response["ETag"] = etag
-    patch_vary_headers(response, ["Accept-Encoding"])
+    response["Vary"] = "Accept-Encoding"
     public(response)
-    return get_conditional_response(request, etag=etag, response=response)
+    return response
 
 
 def public(response: HttpResponse) -> None:
@@ -169,16 +176,23 @@ class PageCacheMiddleware:
         return self.get_response(request)
 
     def cached(self, request: HttpRequest) -> HttpResponse | None:
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            return None
-        if match.view_name in self.ARTICLE_VIEWS:
-            page, _ = lookup(request, article_scope(match.kwargs["news_code"]))
-            if page is not None and match.kwargs.get("slug") != page.slug:
+        view_name, kwargs = _route(request.path_info)
+        if view_name in self.ARTICLE_VIEWS:
+            page, _ = lookup(request, article_scope(kwargs["news_code"]))
+            if page is not None and kwargs.get("slug") != page.slug:
                 return HttpResponsePermanentRedirect(page.path)
-        elif match.view_name == "articles:home" and not request.GET:
+        elif view_name == "articles:home" and not request.GET:
             page, _ = lookup(request, HOME)
         else:
             return None
         return respond(request, page) if page is not None else None
+
+
+@lru_cache(maxsize=4096)
+def _route(path: str) -> tuple[str | None, dict]:
+    """URL resolution, remembered per path (the URLconf does not change while running)."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None, {}
+    return match.view_name, match.kwargs

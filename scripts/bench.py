@@ -453,7 +453,7 @@ def comment_posts(bench: Bench, database: str, env: dict) -> PostReport:
 
 # --- nginx --------------------------------------------------------------------------------------
 
-NGINX_CONF = """# Temporary benchmark config (deploy/nginx.conf is the real one).
+NGINX_HTTP = """# deploy/nginx.conf made local: loopback, no TLS, temporary paths.
 daemon off;
 worker_processes auto;
 pid {tmp}/nginx.pid;
@@ -472,38 +472,29 @@ http {{
     fastcgi_temp_path {tmp}/fastcgi;
     uwsgi_temp_path {tmp}/uwsgi;
     scgi_temp_path {tmp}/scgi;
-    proxy_cache_path {tmp}/cache levels=1:2 keys_zone=pages:10m max_size=100m inactive=10m
-                     use_temp_path=off;
-    gzip on;
-    gzip_comp_level 5;
-    gzip_types text/css application/javascript image/svg+xml application/json;
-    upstream app {{ server 127.0.0.1:{app_port}; keepalive 16; }}
-    server {{
-        listen 127.0.0.1:{port};
-        location /static/ {{
-            alias {static}/;
-            gzip_static on;
-            add_header Cache-Control "public, max-age=31536000, immutable";
-        }}
-        location / {{
-            proxy_pass http://app;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_set_header Host $http_host;
-            proxy_set_header X-Forwarded-Proto $scheme;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            # Anonymous pages only, briefly; a session or a flash message means a personal page.
-            proxy_cache pages;
-            proxy_cache_valid 200 301 302 10s;
-            proxy_cache_lock on;
-            proxy_cache_use_stale updating error timeout;
-            proxy_cache_bypass $cookie_sessionid $cookie_messages;
-            proxy_no_cache $cookie_sessionid $cookie_messages;
-            add_header X-Cache-Status $upstream_cache_status always;
-        }}
-    }}
+{site}
 }}
 """
+
+
+def nginx_conf(root: Path, app_port: int, port: int) -> str:
+    """The real site config (deploy/nginx.conf) with only what cannot run here replaced."""
+    site = (BASE / "deploy" / "nginx.conf").read_text()
+    site = re.sub(r"server \{\s*listen 80;.*?\n\}\n", "", site, flags=re.S)  # https redirect
+    site = "\n".join(
+        line for line in site.splitlines() if not re.match(r"\s*(ssl_|http2 |listen \[::\])", line)
+    )
+    for real, local in [
+        ("listen 443 ssl;", f"listen 127.0.0.1:{port};"),
+        ("server 127.0.0.1:8000", f"server 127.0.0.1:{app_port}"),
+        ("/var/cache/nginx/newsroom", str(root / "cache")),
+        ("/srv/newsroom/staticfiles/", f"{BASE / 'staticfiles'}/"),
+        ("/srv/newsroom/media/", f"{root / 'media'}/"),
+    ]:
+        if real not in site:
+            raise RuntimeError(f"deploy/nginx.conf no longer has {real!r}: update bench.py")
+        site = site.replace(real, local)
+    return NGINX_HTTP.format(tmp=root, site=site)
 
 
 def start_nginx(bench: Bench, app_port: int) -> Server:
@@ -516,9 +507,7 @@ def start_nginx(bench: Bench, app_port: int) -> Server:
         path.chmod(0o777)
     port = free_port()
     conf = root / "nginx.conf"
-    conf.write_text(
-        NGINX_CONF.format(tmp=root, app_port=app_port, port=port, static=BASE / "staticfiles")
-    )
+    conf.write_text(nginx_conf(root, app_port, port))
     proc = bench.procs.start(
         ["nginx", "-p", str(root), "-c", str(conf), "-e", str(root / "error.log")],
         log_path=root / "stdout.log",
