@@ -136,22 +136,29 @@ def live_server(artifacts: Path | None = None, **extra_env: str) -> Iterator[Liv
 
             log_dir = artifacts or workdir
             log_dir.mkdir(parents=True, exist_ok=True)
-            log = log_dir / "gunicorn.log"
-            with log.open("wb") as log_file:
-                process = subprocess.Popen(  # noqa: S603
-                    [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "newsroom.wsgi"],
-                    cwd=ROOT,
-                    env=env,
-                    stdout=log_file,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,  # its own process group, ended as one below
+            with gunicorn(env, log_dir / "gunicorn.log", "/"):
+                yield LiveServer(
+                    f"http://127.0.0.1:{port}", EDITOR_USERNAME, password, log_dir / "gunicorn.log"
                 )
-            url = f"http://127.0.0.1:{port}"
-            try:
-                wait_for(url + "/", process, log)
-                yield LiveServer(url, EDITOR_USERNAME, password, log)
-            finally:
-                stop(process)
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict[str, str], log: Path, ready_path: str) -> Iterator[subprocess.Popen]:
+    """gunicorn.conf.py's server with `env`, answering on ready_path, stopped at the end."""
+    with log.open("wb") as log_file:
+        process = subprocess.Popen(  # noqa: S603
+            [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "newsroom.wsgi"],
+            cwd=ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, ended as one below
+        )
+    try:
+        wait_for(f"http://127.0.0.1:{env['PORT']}{ready_path}", process, log)
+        yield process
+    finally:
+        stop(process)
 
 
 def stop(process: subprocess.Popen) -> None:

@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 import pytest
 from django.utils.crypto import salted_hmac
 
-from tests.liveserver import BIN, ROOT, database, free_port, manage, stop, wait_for
+from tests.liveserver import BIN, ROOT, database, free_port, gunicorn, manage
 
 SECRET = "load-" + secrets.token_urlsafe(40)
 ARTICLE_PK = 1  # fixtures/governor_article.json
@@ -107,20 +107,8 @@ def serve(workdir: Path, database_url: str, *, setup: bool = True, **extra) -> I
         manage(env, "loaddata", "governor_article", "--verbosity", "0")
         manage(env, "collectstatic", "--noinput", "--verbosity", "0")
     log = workdir / f"gunicorn-{port}.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(  # noqa: S603
-            [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "newsroom.wsgi"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        wait_for(f"http://127.0.0.1:{port}/static/favicon.svg", process, log)
+    with gunicorn(env, log, "/static/favicon.svg") as process:
         yield Site(port, env, process, log)
-    finally:
-        stop(process)
 
 
 @pytest.fixture
