@@ -4,12 +4,13 @@ import multiprocessing
 import os
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
-# 2 × cores + 1 processes of 4 threads: `make bench` measured gthread at 2,289 req/s on the
-# warm article against 1,792 for sync workers (2 cores); threads also keep a worker busy while
-# one request waits on the database.
+# Sync workers, 2 × cores + 1 of them, by measurement (`make bench`, 2 cores, three runs): on
+# the warm article gthread ×4 was faster once and slower twice, and its p99 was 2-12 times
+# worse every time (55-370 ms against about 30 ms); the pages are CPU-bound, so threads mostly
+# wait for the GIL.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 # Load the app once in the master: less memory, and a broken app fails at start, not per worker.
 preload_app = True
 timeout = 30

@@ -635,10 +635,10 @@ def run(bench: Bench) -> dict:
 
     # Every server up at once, measured in turns (see interleaved()).
     warm = bench.gunicorn("fixture", fixture_env)
-    # gunicorn.conf.py's default worker class is gthread (chosen with this comparison).
-    sync = bench.gunicorn(
-        "fixture, sync workers",
-        {**fixture_env, "GUNICORN_WORKER_CLASS": "sync", "GUNICORN_THREADS": "1"},
+    # gunicorn.conf.py's default worker class is sync, chosen with this comparison.
+    gthread = bench.gunicorn(
+        "fixture, gthread ×4",
+        {**fixture_env, "GUNICORN_WORKER_CLASS": "gthread", "GUNICORN_THREADS": "4"},
     )
     seeded_warm = bench.gunicorn("seeded", seeded_env)
     seeded_cold = bench.gunicorn(
@@ -653,14 +653,14 @@ def run(bench: Bench) -> dict:
                 Target("warm", "article, warm", warm.port, article),
                 Target("cold", "article, app cache off", cold.port, article),
                 Target("home", "home page", warm.port, "/"),
-                Target("sync", "article, warm, sync workers", sync.port, article),
+                Target("gthread", "article, warm, gthread ×4", gthread.port, article),
                 Target("seeded_warm", "seeded: article, warm", seeded_warm.port, article),
                 Target("seeded_cold", "seeded: article, cache off", seeded_cold.port, article),
                 Target("seeded_home", "seeded: home page", seeded_warm.port, "/"),
             ],
         )
     )
-    for server in (cold, sync, seeded_warm, seeded_cold):
+    for server in (cold, gthread, seeded_warm, seeded_cold):
         bench.stop(server)
 
     if shutil.which("nginx"):
@@ -764,7 +764,7 @@ def summary(args, r: dict) -> list[bool]:
         r["cold"], static, f"≥ {TARGETS['cold']}× static", r["cold"].rps / static >= TARGETS["cold"]
     )
     row(r["home"], static)
-    row(r["sync"], static, "compare with warm (gthread)")
+    row(r["gthread"], static, "compare with warm (sync)")
     row(r["seeded_warm"], static)
     row(r["seeded_cold"], static)
     row(r["seeded_home"], static)
@@ -862,12 +862,12 @@ def summary(args, r: dict) -> list[bool]:
 
     print("\ngunicorn worker classes, warm article:")
     print(
-        f"  gthread {r['warm'].rps:>9,.0f} req/s  p50 {r['warm'].p50_ms:.1f} ms  "
+        f"  sync    {r['warm'].rps:>9,.0f} req/s  p50 {r['warm'].p50_ms:.1f} ms  "
         f"p99 {r['warm'].p99_ms:.1f} ms  (the default: gunicorn.conf.py)"
     )
     print(
-        f"  sync    {r['sync'].rps:>9,.0f} req/s  p50 {r['sync'].p50_ms:.1f} ms  "
-        f"p99 {r['sync'].p99_ms:.1f} ms"
+        f"  gthread {r['gthread'].rps:>9,.0f} req/s  p50 {r['gthread'].p50_ms:.1f} ms  "
+        f"p99 {r['gthread'].p99_ms:.1f} ms  (4 threads)"
     )
     if "nginx_cache_status" in r:
         print(
