@@ -205,7 +205,7 @@ def vote_helpful(request: HttpRequest, news_code: int):
             status=status,
         )
     else:
-        messages.success(request, message)
+        messages.success(request, message, extra_tags="helpful")
         response = redirect(article.get_absolute_url() + "#helpful")
     if status == 200:
         response.set_signed_cookie(

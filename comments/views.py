@@ -61,5 +61,5 @@ def post_comment(request, news_code: int):
             article=article, sender_hash=comment.sender_hash, fingerprint=comment.fingerprint
         ).exists():
             raise
-    messages.success(request, RECEIVED)
+    messages.success(request, RECEIVED, extra_tags="comments")
     return redirect(article.get_absolute_url() + "#comments", permanent=False)

@@ -52,6 +52,7 @@ def comment_section(context, article):
         "form": context.get("comment_form") or CommentForm(article),
         "comment_error": context.get("comment_error"),
         "site_name": context.get("site_name"),
+        "messages": context.get("messages"),
     }
 
 

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from persiantools.jdatetime import JalaliDate
+from playwright.sync_api import expect
 
 from .conftest import PageWatch
 
@@ -82,7 +83,10 @@ def test_comment_is_published_after_an_editor_approves_it(browser, live, article
         send_comment(reader, article_url, "سارا محمدی", text)
 
         assert reader.url.split("#")[0] == article_url
-        assert RECEIVED in reader.locator("main .messages").inner_text()
+        # The confirmation stands where the redirect (#comments) lands, not off-screen at the top.
+        message = reader.locator("#comments .message")
+        assert RECEIVED in message.inner_text()
+        expect(message).to_be_in_viewport()
         assert text not in reader.locator("#comments").inner_text()
 
         approve_in_admin(editor_context.new_page(), live, text)

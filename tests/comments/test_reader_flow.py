@@ -51,6 +51,7 @@ def test_post_is_held_then_an_editor_approves_it(reader, article, editor):
     page = reader.get(response["Location"]).content.decode()
     assert RECEIVED in page
     section = page[page.index('<section class="comments"') :]
+    assert RECEIVED in section  # beside the form, where the redirect's #comments lands
     assert "مرزهای جدید" not in section
     assert 'دیدگاه‌ها <span class="count">(۰)</span>' in section
     comment = Comment.objects.get()
