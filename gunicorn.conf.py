@@ -3,6 +3,12 @@
 import multiprocessing
 import os
 
+import environ
+
+# The same .env the Django settings read (real environment variables win), so PORT and the
+# GUNICORN_* values documented in .env.example apply to `make run` too.
+environ.Env.read_env(os.environ.get("DJANGO_ENV_FILE", ".env"), overwrite=False)
+
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 # Sync workers, 2 × cores + 1 of them, by measurement (`make bench`, 2 cores, three runs): on
 # the warm article gthread ×4 was faster once and slower twice, and its p99 was 2-12 times
