@@ -176,6 +176,13 @@ class Article(models.Model):
         self.search_text = search_text(self.kicker, self.headline, self.lead, *body)
         Article.objects.filter(pk=self.pk).update(search_text=self.search_text)
 
+    def record_vote(self, *, helpful: bool) -> None:
+        """One reader's «آیا این خبر مفید بود؟»; an F() update, so concurrent votes all count."""
+        field = "helpful_yes" if helpful else "helpful_no"
+        Article.objects.filter(pk=self.pk).update(**{field: models.F(field) + 1})
+        pagecache.invalidate([pagecache.article_scope(self.news_code)])
+        self.refresh_from_db(fields=["helpful_yes", "helpful_no"])
+
     @property
     def reading_minutes(self) -> int:
         words = sum(len(s.text.split()) for s in self.sections.all()) + len(self.lead.split())

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Count, F, OuterRef, Subquery, Sum
+from django.db.models import Count, OuterRef, Subquery, Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -183,11 +183,8 @@ def vote_helpful(request: HttpRequest, news_code: int):
     elif request.get_signed_cookie(cookie, default=None, salt="votes"):
         message = "رأی شما پیش‌تر ثبت شده است؛ سپاس."
     else:
-        field = "helpful_yes" if choice == "yes" else "helpful_no"
-        Article.objects.filter(pk=article.pk).update(**{field: F(field) + 1})
-        pagecache.invalidate([pagecache.article_scope(news_code)])
+        article.record_vote(helpful=choice == "yes")
         message = "سپاس؛ رأی شما ثبت شد."
-    article.refresh_from_db(fields=["helpful_yes", "helpful_no"])
     if wants_json:
         response = JsonResponse(
             {
