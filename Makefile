@@ -40,7 +40,7 @@ node_modules/.installed: package.json package-lock.json
 
 run: $(VENV)/.installed-base .env
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py loaddata governor_article
+	$(BIN)/python manage.py load_initial_content
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py demo_editor
 	@echo "Serving on http://127.0.0.1:$(PORT)/"

@@ -43,3 +43,15 @@ def test_fixture_text_is_persian_orthography(reference):
         t.count("\u200c") for t in [reference["title"], reference["lead"], *reference["body"]]
     )
     assert texts.count("\u200c") == expected
+
+
+def test_make_runs_loader_keeps_existing_content(article):
+    Article.objects.filter(pk=article.pk).update(view_count=42, lead="لید ویرایش‌شده")
+    call_command("load_initial_content", verbosity=0)
+    article.refresh_from_db()
+    assert (article.view_count, article.lead) == (42, "لید ویرایش‌شده")
+
+
+def test_make_runs_loader_fills_an_empty_database():
+    call_command("load_initial_content", verbosity=0)
+    assert Article.objects.get(news_code=673206).sections.count() == 7
