@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import ListView
 from django_ratelimit.decorators import ratelimit
 
-from newsroom.persian import fa_digits
+from newsroom.persian import fa_digits, iso_datetime
 from newsroom.security import same_origin_required
 
 from . import counters, pagecache
@@ -252,8 +252,8 @@ def structured_data(article: Article, url: str) -> dict:
         "@type": "NewsArticle",
         "headline": article.headline,
         "description": article.lead,
-        "datePublished": timezone.localtime(article.published_at).isoformat(),
-        "dateModified": timezone.localtime(article.updated_at).isoformat(),
+        "datePublished": iso_datetime(article.published_at),
+        "dateModified": iso_datetime(article.updated_at),
         "inLanguage": "fa",
         "articleSection": article.category.name,
         "keywords": tags,

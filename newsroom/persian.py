@@ -35,6 +35,12 @@ def _local(value: datetime) -> JalaliDateTime:
     return JalaliDateTime(timezone.localtime(value))
 
 
+def iso_datetime(value: datetime) -> str:
+    """ISO 8601 to the second with the site's offset (…+03:30), for <time datetime> and JSON-LD;
+    HTML allows at most three digits of fraction and Django's `date:'c'` prints six."""
+    return timezone.localtime(value).replace(microsecond=0).isoformat()
+
+
 def jalali_date(value: datetime) -> str:
     """«۲۳ آذر ۱۴۰۴» (day unpadded, as Persian papers print it) in the site's time zone."""
     return _jalali(value, timezone.get_current_timezone_name(), with_time=False)

@@ -1,7 +1,6 @@
 import json
 
 from django import template
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -12,13 +11,7 @@ register = template.Library()
 register.filter("fa_digits", persian.fa_digits)
 register.filter("jalali_date", persian.jalali_date)
 register.filter("jalali_datetime", persian.jalali_datetime)
-
-
-@register.filter
-def iso_datetime(value) -> str:
-    """For <time datetime>: ISO 8601 to the second in the site's time zone. HTML allows at most
-    three digits of a fraction of a second, and Django's `date:'c'` prints microseconds."""
-    return timezone.localtime(value).replace(microsecond=0).isoformat()
+register.filter("iso_datetime", persian.iso_datetime)
 
 
 # The same escapes as django.utils.html.json_script: nothing in the data can close the element.

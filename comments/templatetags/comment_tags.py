@@ -1,11 +1,10 @@
 from django import template
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from comments.forms import CommentForm
 from comments.models import Comment
-from newsroom.persian import jalali_datetime
+from newsroom.persian import iso_datetime, jalali_datetime
 
 register = template.Library()
 
@@ -31,7 +30,7 @@ def comment_items(comments) -> SafeString:
                 COMMENT,
                 comment.pk,
                 comment.name,
-                timezone.localtime(comment.created_at).replace(microsecond=0).isoformat(),
+                iso_datetime(comment.created_at),
                 jalali_datetime(comment.created_at),
                 comment.text,
                 format_html(REPLY, comment.reply) if comment.reply else "",
