@@ -42,11 +42,12 @@ class HomeView(ListView):
             else:
                 pagecache.public(response)
             return response
-        page, version = pagecache.lookup(request, pagecache.HOME)
-        if page is None:
-            response = super().get(request, *args, **kwargs).render()
-            page = pagecache.store(request, pagecache.HOME, version, response)
-        return pagecache.respond(request, page)
+        # Hits were answered by PageCacheMiddleware; this renders and stores a miss.
+        _, version = pagecache.lookup(request, pagecache.HOME)
+        response = super().get(request, *args, **kwargs).render()
+        return pagecache.respond(
+            request, pagecache.store(request, pagecache.HOME, version, response)
+        )
 
 
 class _FilteredListView(ListView):
@@ -80,23 +81,22 @@ class TagView(_FilteredListView):
 
 @require_safe
 def article_detail(request: HttpRequest, news_code: int, slug: str | None = None):
+    # Hits (and wrong-slug redirects of cached pages) were answered by PageCacheMiddleware;
+    # this renders a miss. The version is read before the database, see pagecache.
     shared = pagecache.shared_rendering(request)
     scope = pagecache.article_scope(news_code)
-    page, version = pagecache.lookup(request, scope) if shared else (None, "")
-    if page is None:
-        article = get_object_or_404(Article.objects.published().for_page(), news_code=news_code)
-        if slug != article.slug:
-            # /news/<code>/ and stale or mistyped slugs all lead to the one canonical address.
-            return redirect(article, permanent=True)
-        response = render_article(request, article)
-        if not shared:
-            pagecache.private(response)
-            return response
-        page = pagecache.store(
-            request, scope, version, response, slug=article.slug, path=article.get_absolute_url()
-        )
-    elif slug != page.slug:
-        return redirect(page.path, permanent=True)
+    _, version = pagecache.lookup(request, scope) if shared else (None, "")
+    article = get_object_or_404(Article.objects.published().for_page(), news_code=news_code)
+    if slug != article.slug:
+        # /news/<code>/ and stale or mistyped slugs all lead to the one canonical address.
+        return redirect(article, permanent=True)
+    response = render_article(request, article)
+    if not shared:
+        pagecache.private(response)
+        return response
+    page = pagecache.store(
+        request, scope, version, response, slug=article.slug, path=article.get_absolute_url()
+    )
     return pagecache.respond(request, page)
 
 
