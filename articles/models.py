@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from newsroom.persian import persian_slug, search_terms, search_text
 
-from . import pagecache
+from . import counters, pagecache
 
 
 def pages_showing(articles) -> list[str]:
@@ -177,11 +177,16 @@ class Article(models.Model):
         Article.objects.filter(pk=self.pk).update(search_text=self.search_text)
 
     def record_vote(self, *, helpful: bool) -> None:
-        """One reader's «آیا این خبر مفید بود؟»; an F() update, so concurrent votes all count."""
-        field = "helpful_yes" if helpful else "helpful_no"
-        Article.objects.filter(pk=self.pk).update(**{field: models.F(field) + 1})
-        pagecache.invalidate([pagecache.article_scope(self.news_code)])
-        self.refresh_from_db(fields=["helpful_yes", "helpful_no"])
+        """One reader's «آیا این خبر مفید بود؟», counted like a view (articles/counters.py): no
+        database write per click, and no re-render of the cached page."""
+        counters.record_vote(self.news_code, helpful=helpful)
+
+    def helpful_counts(self) -> tuple[int, int]:
+        """Yes and no votes, with those this process counted but has not folded yet."""
+        return (
+            self.helpful_yes + counters.pending(self.news_code, counters.YES),
+            self.helpful_no + counters.pending(self.news_code, counters.NO),
+        )
 
     @property
     def reading_minutes(self) -> int:
@@ -239,6 +244,22 @@ class Section(models.Model):
             raise ValidationError({"image": _("بخش تصویری بدون تصویر نمی‌شود.")})
         if self.kind != self.Kind.FIGURE and not self.text.strip():
             raise ValidationError({"text": _("این بخش متن ندارد.")})
+
+
+class PageVersion(models.Model):
+    """The version of one cached page (articles/pagecache.py): replaced in the same transaction
+    as the change it reflects, so what readers are shown follows the database even when the
+    cache missed the news. The cache only keeps a short-lived copy of it."""
+
+    scope = models.CharField(max_length=64, primary_key=True)
+    version = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("نسخهٔ صفحه")
+        verbose_name_plural = _("نسخه‌های صفحه")
+
+    def __str__(self) -> str:
+        return f"{self.scope}: {self.version}"
 
 
 class DailyViews(models.Model):

@@ -85,7 +85,7 @@ def article_detail(request: HttpRequest, news_code: int, slug: str | None = None
     # this renders a miss. The version is read before the database, see pagecache.
     shared = pagecache.shared_rendering(request)
     scope = pagecache.article_scope(news_code)
-    _, version = pagecache.lookup(request, scope) if shared else (None, "")
+    _, version = pagecache.lookup(request, scope) if shared else (None, None)
     article = get_object_or_404(Article.objects.published().for_page(), news_code=news_code)
     if slug != article.slug:
         # /news/<code>/ and stale or mistyped slugs all lead to the one canonical address.
@@ -186,13 +186,9 @@ def vote_helpful(request: HttpRequest, news_code: int):
         article.record_vote(helpful=choice == "yes")
         message = "سپاس؛ رأی شما ثبت شد."
     if wants_json:
+        yes, no = article.helpful_counts()
         response = JsonResponse(
-            {
-                "message": message,
-                "yes": fa_digits(article.helpful_yes),
-                "no": fa_digits(article.helpful_no),
-            },
-            status=status,
+            {"message": message, "yes": fa_digits(yes), "no": fa_digits(no)}, status=status
         )
     elif status != 200:
         response = render(

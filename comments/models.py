@@ -2,7 +2,7 @@ import hashlib
 import re
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,11 +33,13 @@ class CommentQuerySet(models.QuerySet):
         One UPDATE whose WHERE skips rows already in that status, so when two editors act on
         the same comment at once the first one is recorded and the second changes nothing.
         """
-        changing = self.exclude(status=status)
-        codes = set(changing.values_list("article__news_code", flat=True))
-        changed = changing.update(status=status, moderated_by=by, moderated_at=timezone.now())
-        if changed:
-            pagecache.invalidate(pagecache.article_scope(code) for code in codes)
+        # The decision and the public page's new version commit together, or neither does.
+        with transaction.atomic():
+            changing = self.exclude(status=status)
+            codes = set(changing.values_list("article__news_code", flat=True))
+            changed = changing.update(status=status, moderated_by=by, moderated_at=timezone.now())
+            if changed:
+                pagecache.invalidate(pagecache.article_scope(code) for code in codes)
         return changed
 
 
@@ -137,12 +139,15 @@ class Comment(models.Model):
         A compare-and-set, so of two editors replying at once the second is told, not
         silently overwritten.
         """
-        updated = Comment.objects.filter(pk=self.pk, reply=expected).update(
-            reply=text, reply_by=by if text else None, replied_at=timezone.now() if text else None
-        )
+        with transaction.atomic():
+            updated = Comment.objects.filter(pk=self.pk, reply=expected).update(
+                reply=text,
+                reply_by=by if text else None,
+                replied_at=timezone.now() if text else None,
+            )
+            if updated:
+                pagecache.invalidate([pagecache.article_scope(self.article.news_code)])
         self.refresh_from_db(fields=["reply", "reply_by", "replied_at"])
-        if updated:
-            pagecache.invalidate([pagecache.article_scope(self.article.news_code)])
         return updated == 1
 
     # Hints for the moderation queue.

@@ -107,21 +107,56 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache --------------------------------------------------------------------------------------
-# redis://… selects Django's built-in RedisCache (django-environ picks it when django-redis is
-# not installed), which the rate limiter and the lockout share across processes and machines.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
-# What every process must see at once: the version tokens that invalidate cached pages (the
-# pages themselves may stay in each process's memory). With CACHE_URL that is the same Redis;
-# without it, a folder of files, since local memory is private to each gunicorn worker.
+# The cache speeds the site up and never holds it up (newsroom/cache.py): every backend is wrapped
+# with connect/read timeouts, a circuit breaker and an expiry on every key. Page versions live in
+# the database (articles.PageVersion), so a cache that fails, loses or evicts data can make a
+# page slower, never wrong for longer than PAGE_VERSION_SECONDS.
+CACHE_TIMEOUT_SECONDS = env.float("CACHE_TIMEOUT_SECONDS", default=0.25)
+CACHE_RETRY_SECONDS = env.float("CACHE_RETRY_SECONDS", default=5)
+CACHE_MAX_SECONDS = env.int("CACHE_MAX_SECONDS", default=24 * 60 * 60)
 if env.str("CACHE_URL", default=""):
-    CACHES["shared"] = dict(CACHES["default"])
-else:
-    CACHES["shared"] = {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": env.str("SHARED_CACHE_DIR", default=str(BASE_DIR / "var" / "cache")),
-        # One database, one set of tokens: tests and live servers on other databases don't mix.
-        "KEY_PREFIX": hashlib.blake2b(str(DATABASES["default"]["NAME"]).encode()).hexdigest()[:12],
+    # CACHE_URL=redis://host:port/db: Django's RedisCache, shared by every process and machine.
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    _redis = env.cache("CACHE_URL")
+    _cache = {
+        "BACKEND": "newsroom.cache.ResilientRedisCache",
+        "LOCATION": _redis["LOCATION"],
+        "KEY_PREFIX": _redis.get("KEY_PREFIX", ""),
+        "OPTIONS": {
+            **_redis.get("OPTIONS", {}),
+            "socket_connect_timeout": CACHE_TIMEOUT_SECONDS,
+            "socket_timeout": CACHE_TIMEOUT_SECONDS,
+            # No retries: the breaker decides when to try again, a request never waits twice.
+            "retry": Retry(NoBackoff(), 0),
+        },
     }
+else:
+    # The embedded default: SQLite files that every worker on this machine shares (limits and
+    # page versions hold across workers); one folder per database, so test servers never mix.
+    _cache = {
+        "BACKEND": "newsroom.cache.ResilientDiskCache",
+        "LOCATION": str(
+            Path(env.str("SHARED_CACHE_DIR", default=str(BASE_DIR / "var" / "cache")))
+            / hashlib.blake2b(str(DATABASES["default"]["NAME"]).encode()).hexdigest()[:12]
+        ),
+        "SHARDS": 4,
+        "DATABASE_TIMEOUT": CACHE_TIMEOUT_SECONDS,
+        # Nothing is evicted to make room (junk cannot push a limit's counter out); expired
+        # keys are culled as usual, and every key has an expiry.
+        "OPTIONS": {"eviction_policy": "none", "size_limit": 2**30},
+    }
+CACHES = {
+    # Rendered pages and their version tokens; while the cache is away, a miss.
+    "default": {**_cache, "TIMEOUT": 300},
+    # django-ratelimit's counters; while the cache is away, this process's memory counts.
+    "limits": {**_cache, "TIMEOUT": 300, "FALLBACK": "local"},
+}
+RATELIMIT_USE_CACHE = "limits"
+# How long a page's version token stays in the cache before it is read from the database again:
+# the most a page can lag behind a decision whose cache update was lost in an outage.
+PAGE_VERSION_SECONDS = env.int("PAGE_VERSION_SECONDS", default=10)
 # Rendered article and home pages stay in that cache this long, or until their content changes
 # (articles/pagecache.py); 0 turns the app cache off (the benchmark measures both).
 ARTICLE_CACHE_SECONDS = env.int("ARTICLE_CACHE_SECONDS", default=600)
@@ -240,6 +275,9 @@ SITE_NAME = "تحریریه"
 # The absolute origin used in canonical links, Open Graph and JSON-LD when a page is rendered
 # (empty: taken from the request).
 SITE_URL = env.str("DJANGO_SITE_URL", default="").rstrip("/")
+# The port gunicorn serves on (gunicorn.conf.py reads the same variable): without SITE_URL, pages
+# are cached only for the configured host names, bare or with this port (articles/pagecache.py).
+SERVED_PORT = env.str("PORT", default="8000")
 
 # --- Comments -----------------------------------------------------------------------------------
 COMMENT_RATE = env.str("COMMENT_RATE", default="5/m")
@@ -253,10 +291,6 @@ SILENCED_SYSTEM_CHECKS = [
     # django-ratelimit lists only django-redis; Django's own RedisCache increments atomically too.
     "django_ratelimit.W001",
 ]
-if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
-    # The embedded default counts per process (each gunicorn worker separately); CACHE_URL=redis
-    # makes the limit hold across processes and machines.
-    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
 CSRF_FAILURE_VIEW = "newsroom.views.csrf_failure"
 # How long commenters' address hashes and user agents are kept (purge_personal_data).
 PERSONAL_DATA_DAYS = env.int("PERSONAL_DATA_DAYS", default=30)
