@@ -44,7 +44,7 @@ class Site:
             all_headers = {"Content-Type": "application/x-www-form-urlencoded", **(headers or {})}
             conn.request(method, path, payload, all_headers)
             response = conn.getresponse()
-            return response.status, response.msg, response.read().decode()
+            return response.status, response.msg, response.read().decode(errors="replace")
         finally:
             conn.close()
 
