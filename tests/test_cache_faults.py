@@ -148,3 +148,12 @@ def test_every_key_written_has_an_expiry(client, article, redis, post_comment):
     assert ttls, "nothing was cached"
     assert {key: ttl for key, ttl in ttls.items() if ttl < 0} == {}
     assert not [key for key in ttls if "424242" in key]  # unknown pages create no keys
+
+
+def test_junk_in_the_embedded_cache_does_not_flush_a_limit(article, post_comment, settings):
+    settings.COMMENT_RATE = "2/m"
+    assert [post_comment(article, text=f"دیدگاه {n}").status_code for n in (1, 2)] == [302, 302]
+    junk = caches["default"]
+    for n in range(3000):  # ten times what Django's local-memory cache kept before culling
+        junk.set(f"junk-{n}", "x" * 100)
+    assert post_comment(article, text="دیدگاه سوم").status_code == 429

@@ -182,3 +182,18 @@ def test_no_key_without_an_expiry_after_a_mixed_load(cached_site, redis):
     assert ttls
     assert {key: ttl for key, ttl in ttls.items() if ttl < 0} == {}
     assert len(ttls) < 20, sorted(ttls)  # unknown pages and Host variants made no keys
+
+
+def test_the_embedded_default_holds_one_limit_across_workers(workdir):
+    """Without Redis, the flood limit is shared by every worker on the machine (diskcache),
+    and junk in the cache cannot push its counter out."""
+    with (
+        database(workdir) as url,
+        serve(workdir, url, CACHE_URL="", COMMENT_RATE="5/m", WEB_CONCURRENCY="4") as site,
+    ):
+        for n in range(300):  # junk first: made-up pages, pixels and Host variants
+            site.request("GET", f"/news/{n + 1}/")
+        statuses = [site.post_comment(f"دیدگاه شمارهٔ {n} از یک نشانی") for n in range(12)]
+        assert statuses.count(302) == 5, statuses
+        assert statuses.count(429) == 7
+        assert len(site.stored_texts()) == 5
