@@ -143,10 +143,11 @@ def main() -> int:
     print()
     print(f"CACHE FAULTS  wrk {args.duration} s per figure, {args.connections} connections, "
           f"article page, gunicorn.conf.py with 4 sync workers, SQLite")  # fmt: skip
-    print(f"{'phase':24} {'code':24} {'req/s':>9} {'p99 ms':>9} {'non-2xx':>8} {'errors':>7}")
+    print(f"{'phase':24} {'code':24} {'answered':>9} {'req/s':>8} {'p99 ms':>8} {'non-2xx':>8} "
+          f"{'socket errors':>14}")  # fmt: skip
     for phase, name, r in rows:
-        print(f"{phase:24} {name:24} {r.rps:9,.0f} {r.p99_ms:9.1f} {r.non_2xx_3xx:8d} "
-              f"{r.socket_errors:7d}")  # fmt: skip
+        print(f"{phase:24} {name:24} {r.requests:9d} {r.rps:8,.0f} {r.p99_ms:8.1f} "
+              f"{r.non_2xx_3xx:8d} {r.socket_errors:14d}")  # fmt: skip
     return 0
 
 
