@@ -1,5 +1,5 @@
 from django.core.exceptions import ValidationError
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
@@ -167,6 +167,8 @@ class Article(models.Model):
         super().save(*args, **kwargs)
         self.refresh_search_text()
         pagecache.invalidate(pages_showing([self]))
+        # A (re)scheduled article: cached pages must not outlive its moment.
+        transaction.on_commit(pagecache.refresh_next_publish)
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"news_code": self.news_code, "slug": self.slug})

@@ -48,6 +48,9 @@ class Page:
     etag: str
     slug: str = ""  # with path: lets a wrong slug be redirected from the cache too
     path: str = ""
+    # When the next scheduled article goes live (epoch seconds): every cached page lists
+    # articles, so none may outlive that moment.
+    fresh_until: float = float("inf")
 
 
 # This process's own copies of recent pages: a hit then costs one small version read instead
@@ -71,6 +74,39 @@ def _recall(key: str, version: str) -> Page | None:
     if page is None or page.version != version or time.monotonic() > expires:
         return None
     return page
+
+
+def _current(page: Page | None, version: str) -> bool:
+    return page is not None and page.version == version and time.time() < page.fresh_until
+
+
+NEXT_PUBLISH = "next-publish"
+
+
+def next_publish() -> float:
+    """When the next scheduled article goes live (epoch seconds; infinity if none): from the
+    cache's copy, or the database once that copy is missing or has passed."""
+    moment = cache.get(NEXT_PUBLISH)
+    if moment is None or moment <= time.time():
+        moment = refresh_next_publish()
+    return moment
+
+
+def refresh_next_publish() -> float:
+    from django.db.models import Min
+    from django.utils import timezone
+
+    from .models import Article
+
+    try:
+        upcoming = Article.objects.filter(
+            status=Article.Status.PUBLISHED, published_at__gt=timezone.now()
+        ).aggregate(first=Min("published_at"))["first"]
+    except DatabaseError:
+        return time.time() + settings.PUBLIC_MAX_AGE  # unknown: keep pages briefly
+    moment = upcoming.timestamp() if upcoming else float("inf")
+    cache.set(NEXT_PUBLISH, moment, timeout=settings.PAGE_VERSION_SECONDS)
+    return moment
 
 
 def article_scope(news_code: int) -> str:
@@ -142,12 +178,12 @@ def lookup(request: HttpRequest, scope: str) -> tuple[Page | None, str | None]:
     page = None
     if version is not None and key is not None:
         page = _recall(key, version)
-        if page is None:
+        if not _current(page, version):
             page = cache.get(key)
-            if page is None or page.version != version:
-                page = None
-            else:
+            if _current(page, version):
                 _remember(key, page)
+            else:
+                page = None
     request._pagecache = (scope, page, version)
     return page, version
 
@@ -165,6 +201,7 @@ def store(
         body,
         gzip.compress(body, compresslevel=6, mtime=0),
         f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"',
+        fresh_until=next_publish() if version else float("inf"),
         **where,
     )
     key = _page_key(request, scope)
