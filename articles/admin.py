@@ -29,7 +29,7 @@ class SectionInline(admin.StackedInline):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["headline", "news_code", "category", "status", "published_jalali"]
+    list_display = ["headline", "news_code", "category", "state", "published_jalali"]
     list_filter = ["status", "category", "tags"]
     list_select_related = ["category"]
     search_fields = ["headline", "lead", "kicker", "=news_code"]
@@ -44,6 +44,14 @@ class ArticleAdmin(admin.ModelAdmin):
         (_("منبع"), {"fields": ["source_name", "source_url"]}),
         (_("تصویر اصلی"), {"fields": ["image", "image_alt", "image_caption"]}),
     ]
+
+    @admin.display(description=_("وضعیت"), ordering="status")
+    def state(self, obj: Article) -> str:
+        return obj.state_label
+
+    def view_on_site(self, obj: Article) -> str:
+        # Drafts and scheduled articles open as a staff-only preview, not a reader's 404.
+        return obj.get_absolute_url() if obj.is_live else obj.get_preview_url()
 
     @admin.display(description=_("زمان انتشار"), ordering="published_at")
     def published_jalali(self, obj: Article) -> str:

@@ -1,3 +1,4 @@
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
 from django.db.models.expressions import RawSQL
@@ -8,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from newsroom.persian import persian_slug, search_terms, search_text
 
 from . import counters, pagecache
+
+PREVIEW_SALT = "articles.preview"
 
 
 def pages_showing(articles) -> list[str]:
@@ -172,6 +175,23 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"news_code": self.news_code, "slug": self.slug})
+
+    def get_preview_url(self) -> str:
+        """A signed address of this article as readers will see it, drafts and scheduled ones
+        too; the view opens it for staff only (articles.views.preview)."""
+        token = signing.dumps(self.pk, salt=PREVIEW_SALT)
+        return reverse("articles:preview", kwargs={"token": token})
+
+    @property
+    def is_live(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    @property
+    def state_label(self) -> str:
+        """«پیش‌نویس», «زمان‌بندی‌شده» or «منتشرشده», as the desk lists it."""
+        if self.status != self.Status.PUBLISHED:
+            return self.get_status_display()
+        return str(_("منتشرشده") if self.is_live else _("زمان‌بندی‌شده"))
 
     def refresh_search_text(self) -> None:
         body = self.sections.values_list("text", flat=True)

@@ -33,5 +33,6 @@ urlpatterns = [
     path("n/<code:news_code>", views.short_link, name="short"),
     path("hit/<code:news_code>.gif", views.count_view, name="count_view"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("preview/<str:token>/", views.preview, name="preview"),
     path("feed/", feeds.LatestArticlesFeed(), name="feed"),
 ]

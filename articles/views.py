@@ -2,8 +2,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core import signing
 from django.db.models import Count, OuterRef, Subquery, Sum
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +18,9 @@ from newsroom.persian import fa_digits, iso_datetime
 from newsroom.security import same_origin_required
 
 from . import counters, pagecache
-from .models import Article, Category, Tag
+from .models import PREVIEW_SALT, Article, Category, Tag
+
+PREVIEW_MAX_AGE = 30 * 24 * 60 * 60  # a preview link sent to a colleague works for a month
 
 
 def absolute_url(request: HttpRequest, path: str) -> str:
@@ -140,6 +144,23 @@ def related_by_tags(articles, tag_ids: list[int]):
         .annotate(shared_tags=Subquery(shared))
         .order_by("-shared_tags", "-published_at")[:5]
     )
+
+
+@require_safe
+def preview(request: HttpRequest, token: str):
+    """A draft or scheduled article as readers will see it: staff only, through a signed
+    link; never cached, never counted, marked «پیش‌نمایش»."""
+    if not (request.user.is_active and request.user.is_staff):
+        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+    try:
+        pk = signing.loads(token, salt=PREVIEW_SALT, max_age=PREVIEW_MAX_AGE)
+    except signing.BadSignature:
+        raise Http404("پیوند پیش‌نمایش معتبر نیست.") from None
+    article = get_object_or_404(Article.objects.for_page(), pk=pk)
+    response = render_article(request, article, preview=True)
+    pagecache.private(response)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 @require_safe
