@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.persian import jalali_datetime
@@ -20,6 +22,10 @@ class TagAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+# Added to the positions being changed while a formset saves (positions are small integers).
+POSITION_PARKING = 20_000
+
+
 class SectionInline(admin.StackedInline):
     model = Section
     extra = 0
@@ -34,7 +40,7 @@ class ArticleAdmin(admin.ModelAdmin):
     list_select_related = ["category"]
     search_fields = ["headline", "lead", "kicker", "=news_code"]
     date_hierarchy = "published_at"
-    prepopulated_fields = {"slug": ["headline"]}
+    # Not prepopulated_fields: Django's URLify drops the ZWNJ and glues the words.
     filter_horizontal = ["tags"]
     readonly_fields = ["updated_at"]
     inlines = [SectionInline]
@@ -44,6 +50,26 @@ class ArticleAdmin(admin.ModelAdmin):
         (_("منبع"), {"fields": ["source_name", "source_url"]}),
         (_("تصویر اصلی"), {"fields": ["image", "image_alt", "image_caption"]}),
     ]
+
+    class Media:
+        js = ["desk/slug.js"]
+
+    def save_formset(self, request, form, formset, change):
+        """Sections whose positions were swapped or shifted are first moved out of the way,
+        so the unique (article, position) rule holds at every step of the save."""
+        if formset.model is Section:
+            moved = [
+                f.instance.pk
+                for f in formset.forms
+                if f.instance.pk and "position" in f.changed_data and f not in formset.deleted_forms
+            ]
+            with transaction.atomic():
+                Section.objects.filter(pk__in=moved).update(
+                    position=F("position") + POSITION_PARKING
+                )
+                formset.save()
+            return
+        super().save_formset(request, form, formset, change)
 
     @admin.display(description=_("وضعیت"), ordering="status")
     def state(self, obj: Article) -> str:

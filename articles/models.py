@@ -1,6 +1,8 @@
+from datetime import UTC, datetime, timedelta
+
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import connections, models, transaction
+from django.db import IntegrityError, connections, models, transaction
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +13,8 @@ from newsroom.persian import persian_slug, search_terms, search_text
 from . import counters, pagecache
 
 PREVIEW_SALT = "articles.preview"
+# ۱ فروردین ۱۳۰۰: no article of ours is older, in either calendar.
+EARLIEST_PUBLISH = datetime(1921, 3, 21, tzinfo=UTC)
 
 
 def pages_showing(articles) -> list[str]:
@@ -101,7 +105,12 @@ class Article(models.Model):
     headline = models.CharField(_("تیتر"), max_length=250)
     lead = models.TextField(_("لید"))
     news_code = models.PositiveIntegerField(
-        _("کد خبر"), unique=True, help_text=_("شمارهٔ عمومی خبر که در نشانی و زیر تیتر می‌آید.")
+        _("کد خبر"),
+        unique=True,
+        blank=True,
+        help_text=_(
+            "شمارهٔ عمومی خبر که در نشانی و زیر تیتر می‌آید؛ اگر خالی بماند خودکار داده می‌شود."
+        ),
     )
     slug = models.SlugField(
         _("نامک"),
@@ -159,6 +168,9 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = persian_slug(self.headline)
+        if not self.news_code:
+            self._save_with_next_code(*args, **kwargs)
+            return
         if not self._state.adding and kwargs.get("update_fields") is None:
             # Counters move by F() updates elsewhere; an editor's save must not write back the
             # stale values it loaded.
@@ -175,6 +187,35 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"news_code": self.news_code, "slug": self.slug})
+
+    def clean(self) -> None:
+        # A Jalali date typed into a Gregorian field («1405-09-05») must not go live in 1405 AD.
+        if self.published_at and not (
+            EARLIEST_PUBLISH <= self.published_at <= timezone.now() + timedelta(days=366)
+        ):
+            raise ValidationError(
+                {
+                    "published_at": _(
+                        "این زمان انتشار باورپذیر نیست (پیش از ۱۳۰۰ یا بیش از یک سال دیگر)؛ "
+                        "اگر تاریخ شمسی را به‌جای میلادی نوشته‌اید، آن را درست کنید."
+                    )
+                }
+            )
+
+    def _save_with_next_code(self, *args, **kwargs) -> None:
+        """The next free news code; two editors saving at once each get their own."""
+        for _attempt in range(5):
+            top = Article.objects.aggregate(top=models.Max("news_code"))["top"] or 0
+            self.news_code = top + 1
+            try:
+                with transaction.atomic():
+                    self.save(*args, **kwargs)
+                return
+            except IntegrityError:
+                if not Article.objects.filter(news_code=self.news_code).exists():
+                    raise
+                self._state.adding = True
+        raise IntegrityError("no free news code after 5 attempts")
 
     def get_preview_url(self) -> str:
         """A signed address of this article as readers will see it, drafts and scheduled ones
