@@ -12,6 +12,8 @@ import environ
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from newsroom import proxies
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -184,11 +186,13 @@ SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-# DJANGO_BEHIND_PROXY=on: our own proxy (deploy/nginx) sets X-Forwarded-Proto and appends the
-# client address to X-Forwarded-For; without it both headers are ignored as client-forgeable.
-BEHIND_PROXY = env.bool("DJANGO_BEHIND_PROXY", default=False)
-if BEHIND_PROXY:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# X-Forwarded-For counts only from these direct peers (newsroom.security.client_ip), taking
+# the entry PROXY_HOPS from the right; DJANGO_BEHIND_PROXY=on alone trusts our nginx on this
+# machine, off trusts nobody (newsroom/proxies.py).
+TRUSTED_PROXIES = proxies.trusted_proxies(env)
+PROXY_HOPS = proxies.proxy_hops(env)
+# No SECURE_PROXY_SSL_HEADER: Django would take it from any peer. gunicorn sets the scheme from
+# X-Forwarded-Proto of the same trusted proxies only (gunicorn.conf.py).
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
