@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import clear_url_caches
 
 from comments.models import Comment
@@ -148,6 +148,14 @@ def test_admin_lockout_after_failed_sign_ins(client, editor, caplog):
         "Locked out" in r.getMessage() or "locked out" in r.getMessage() for r in caplog.records
     )
     assert "_auth_user_id" not in client.session
+
+
+def test_admin_lockout_page_names_the_account_or_address(client, editor):
+    for _ in range(5):
+        client.post("/admin/login/", {"username": "dabir", "password": "wrong"})
+    locked = client.post("/admin/login/", {"username": "dabir", "password": "wrong"})
+    assert locked.status_code == 429
+    assert "این حساب یا از این نشانی" in locked.content.decode()
 
 
 def test_successful_sign_in_is_not_locked(client, editor):
@@ -328,3 +336,50 @@ def test_gunicorn_trusts_the_scheme_from_the_same_proxies_only():
     assert behind_nginx["forwarded_allow_ips"] == "['127.0.0.1', '::1']"
     listed = gunicorn_config({**PRODUCTION_ENV, "DJANGO_TRUSTED_PROXIES": "10.0.0.0/8"})
     assert listed["forwarded_allow_ips"] == "['10.0.0.0/8']"
+
+
+# --- Admin sign-in: guesses across accounts ------------------------------------------------------
+
+
+def sign_in(client, username: str, password: str, **extra):
+    """The admin login form as a browser sends it, CSRF token and all."""
+    client.get("/admin/login/", **extra)
+    return client.post(
+        "/admin/login/?next=/admin/",
+        {
+            "username": username,
+            "password": password,
+            "csrfmiddlewaretoken": client.cookies["csrftoken"].value,
+        },
+        **extra,
+    )
+
+
+def test_good_sign_ins_between_guesses_do_not_reset_them(editor, django_user_model):
+    django_user_model.objects.create_superuser("modir", password="Sup3r-long-Passw0rd!")
+    guesser = Client(enforce_csrf_checks=True)
+    for n in range(4):
+        assert sign_in(guesser, "modir", f"guess-{n}").status_code == 200
+        # The editor signs in properly from the same address between guesses.
+        assert (
+            sign_in(Client(enforce_csrf_checks=True), "dabir", "x-long-Passw0rd!").status_code
+            == 302
+        )
+    fifth = sign_in(guesser, "modir", "guess-4")
+    assert fifth.status_code == 429
+    assert "ورود موقتاً بسته شد" in fifth.content.decode()
+    # The account is locked wherever the right password comes from, for the cool-off.
+    owner = Client(enforce_csrf_checks=True)
+    refused = sign_in(owner, "modir", "Sup3r-long-Passw0rd!", REMOTE_ADDR="198.51.100.20")
+    assert refused.status_code == 429
+    assert "ورود موقتاً بسته شد" in refused.content.decode()
+    assert "_auth_user_id" not in owner.session
+
+
+def test_a_sign_in_forgives_only_the_users_own_failures(editor):
+    typist = Client(enforce_csrf_checks=True)
+    for _ in range(2):
+        for _ in range(4):
+            assert sign_in(typist, "dabir", "typo").status_code == 200
+        assert sign_in(typist, "dabir", "x-long-Passw0rd!").status_code == 302
+        typist.post("/admin/logout/", {"csrfmiddlewaretoken": typist.cookies["csrftoken"].value})
