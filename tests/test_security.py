@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
 from django.test import Client, RequestFactory
 from django.urls import clear_url_caches
 
@@ -374,6 +375,12 @@ def test_good_sign_ins_between_guesses_do_not_reset_them(editor, django_user_mod
     assert refused.status_code == 429
     assert "ورود موقتاً بسته شد" in refused.content.decode()
     assert "_auth_user_id" not in owner.session
+    # An administrator lifts it from the command line.
+    call_command("axes_reset_username", "modir", verbosity=0)
+    assert (
+        sign_in(owner, "modir", "Sup3r-long-Passw0rd!", REMOTE_ADDR="198.51.100.20").status_code
+        == 302
+    )
 
 
 def test_a_sign_in_forgives_only_the_users_own_failures(editor):
