@@ -1,8 +1,7 @@
 """Who is posting, and whether the post comes from our own pages."""
 
-import functools
 import ipaddress
-from functools import wraps
+from functools import cache, wraps
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -40,7 +39,7 @@ def _address(value: str) -> str | None:
         return None
 
 
-@functools.cache
+@cache
 def _networks(
     proxies: tuple[str, ...],
 ) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
@@ -48,10 +47,10 @@ def _networks(
 
 
 def _is_trusted_proxy(peer: str) -> bool:
-    address = _address(peer)
-    if address is None:
+    try:
+        ip = ipaddress.ip_address(peer)
+    except ValueError:
         return False
-    ip = ipaddress.ip_address(address)
     return any(ip in network for network in _networks(tuple(settings.TRUSTED_PROXIES)))
 
 
