@@ -42,7 +42,7 @@ def test_slow_clients_do_not_stall_readers_behind_nginx(nginx_present, workdir):
             assert status == 301
             article = headers["Location"]
             with SlowClients(port, count=50, bodies=10, interval=2.0) as slow:
-                readers = read_pages(port, article, seconds=14, headers=READER_HEADERS)
+                readers = read_pages(port, article, seconds=16, headers=READER_HEADERS)
             error_log = livenginx.error_log(nginx_dir)
 
     assert readers.errors == 0, readers.summary()
