@@ -1,8 +1,10 @@
 """Production configuration, security headers on every page, and the admin lockout."""
 
 import importlib
+import ipaddress
 import logging
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +23,7 @@ from tests.conftest import comment_data
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[1]
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+NGINX_CONF = (ROOT / "deploy" / "nginx.conf").read_text()
 PRODUCTION_ENV = {
     "DJANGO_ENV_FILE": "/nonexistent",  # only what is given here, not the developer's .env
     "DJANGO_DEBUG": "off",
@@ -337,6 +340,25 @@ def test_gunicorn_trusts_the_scheme_from_the_same_proxies_only():
     assert behind_nginx["forwarded_allow_ips"] == "['127.0.0.1', '::1']"
     listed = gunicorn_config({**PRODUCTION_ENV, "DJANGO_TRUSTED_PROXIES": "10.0.0.0/8"})
     assert listed["forwarded_allow_ips"] == "['10.0.0.0/8']"
+
+
+def test_gunicorn_listens_only_where_nginx_reaches_it():
+    service = (ROOT / "deploy" / "newsroom.service").read_text()
+    host, port = re.search(r"^Environment=HOST=(\S+) PORT=(\d+)$", service, re.M).groups()
+    assert ipaddress.ip_address(host).is_loopback
+    upstream = re.search(r"upstream newsroom_app \{\s*(?:#.*\n\s*)*server (\S+)", NGINX_CONF)
+    assert upstream.group(1) == f"{host}:{port}"
+
+
+def test_nginx_reads_whole_requests_and_cuts_slow_clients_off():
+    for directive in (
+        "client_header_timeout 10s;",
+        "client_body_timeout 10s;",
+        "send_timeout 10s;",
+        "proxy_request_buffering on;",
+        "proxy_buffering on;",
+    ):
+        assert directive in NGINX_CONF
 
 
 # --- Admin sign-in: guesses across accounts ------------------------------------------------------
