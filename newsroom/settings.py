@@ -12,6 +12,8 @@ import environ
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from newsroom import proxies
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -178,15 +180,20 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Admin password guessing: 5 failures from one address lock it out for 15 minutes, with a
-# Persian page (HTTP 429) and a log line from axes. Attempts are kept in the database, so the
-# lockout holds across processes and machines.
+# Admin password guessing: 5 failures from one address, or against one user name from
+# anywhere, lock that address or account out for 15 minutes, with a Persian page (HTTP 429) and
+# a log line. By name too, so guesses spread over many addresses count; the price is that anyone
+# can lock an account for the cool-off (`manage.py axes_reset_username` lifts it). Attempts are
+# kept in the database, so the lockout holds across processes and machines.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "newsroom.security.client_ip"
+# A success forgives only that user's own failures from that address (newsroom/lockout.py), so
+# an editor's good sign-ins cannot wipe guesses at someone else's password.
 AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "newsroom.lockout.SignInAttempts"
 
 # --- Language and time --------------------------------------------------------------------------
 LANGUAGE_CODE = "fa"
@@ -219,11 +226,13 @@ SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-# DJANGO_BEHIND_PROXY=on: our own proxy (deploy/nginx) sets X-Forwarded-Proto and appends the
-# client address to X-Forwarded-For; without it both headers are ignored as client-forgeable.
-BEHIND_PROXY = env.bool("DJANGO_BEHIND_PROXY", default=False)
-if BEHIND_PROXY:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# X-Forwarded-For counts only from these direct peers (newsroom.security.client_ip), taking
+# the entry PROXY_HOPS from the right; DJANGO_BEHIND_PROXY=on alone trusts our nginx on this
+# machine, off trusts nobody (newsroom/proxies.py).
+TRUSTED_PROXIES = proxies.trusted_proxies(env)
+PROXY_HOPS = proxies.proxy_hops(env)
+# No SECURE_PROXY_SSL_HEADER: Django would take it from any peer. gunicorn sets the scheme from
+# X-Forwarded-Proto of the same trusted proxies only (gunicorn.conf.py).
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
