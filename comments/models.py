@@ -8,15 +8,16 @@ from django.utils.translation import gettext_lazy as _
 
 from articles import pagecache
 from articles.models import Article
-from newsroom.persian import has_persian_letters
+from newsroom.persian import comparable_text, has_persian_letters
 
 EDITORS_GROUP = "دبیران"
 LINK = re.compile(r"https?://|www\.|\b[\w-]+\.(?:com|ir|net|org|info|xyz|io)\b", re.IGNORECASE)
 
 
 def text_fingerprint(text: str) -> str:
-    """Same words, same fingerprint: spacing and case do not make a comment new."""
-    return hashlib.sha256(" ".join(text.split()).casefold().encode()).hexdigest()
+    """Same visible words, same fingerprint: spacing, case, invisible characters, tatweel and
+    diacritics do not make a comment new (migration 0003 recomputes stored ones)."""
+    return hashlib.sha256(comparable_text(text).encode()).hexdigest()
 
 
 class CommentQuerySet(models.QuerySet):

@@ -95,6 +95,30 @@ def has_visible_text(value: str) -> bool:
     return any(is_visible(char) for char in value)
 
 
+# Arabic ي/ى/ك and Persian ی/ک draw the same in running Persian text.
+_LETTER_FOLD = str.maketrans({"\u064a": "ی", "\u0649": "ی", "\u0643": "ک"})
+
+
+def comparable_text(value: str) -> str:
+    """`value` as a reader sees it, for comparing two texts: without format characters (ZWSP,
+    ZWNJ, directional marks…), fillers, tatweel and diacritics; compatibility forms unified
+    (NFKC), Arabic ي/ك as Persian ی/ک, whitespace collapsed, case folded."""
+    # Invisibles go before NFKC too, so a ZWSP between a letter and its mark cannot keep them
+    # from composing (ا + ◌ٓ → آ).
+    value = unicodedata.normalize("NFKC", "".join(c for c in value if not _is_blank(c)))
+    value = "".join(c for c in value if not _is_blank(c) and not _is_mark(c))
+    return " ".join(value.translate(_LETTER_FOLD).casefold().split())
+
+
+def _is_blank(char: str) -> bool:
+    # Format characters and fillers; whitespace is kept, it separates words.
+    return char in FILLERS or unicodedata.category(char) == "Cf"
+
+
+def _is_mark(char: str) -> bool:
+    return unicodedata.category(char).startswith("M")
+
+
 def persian_slug(value: str) -> str:
     """A Unicode slug from a Persian headline; ZWNJ becomes a hyphen (مهم‌ترین → مهم-ترین)."""
     return slugify(value.replace(ZWNJ, " "), allow_unicode=True)
