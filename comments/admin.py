@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 from newsroom.persian import fa_digits, jalali_datetime
 
 from .models import Comment
+from .names import staff_name_keys
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -95,6 +96,14 @@ class CommentAdmin(admin.ModelAdmin):
         )
         return super().get_queryset(request).annotate(repeated=Exists(others))
 
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        # The look-alike hint compares every row's name with the staff's: read those once.
+        staff_keys = staff_name_keys()
+        for comment in changelist.result_list:
+            comment.staff_keys = staff_keys
+        return changelist
+
     def has_add_permission(self, request):
         return False  # comments come from readers only
 
@@ -131,6 +140,12 @@ class CommentAdmin(admin.ModelAdmin):
             found.append(_("حرف فارسی ندارد"))
         if getattr(obj, "repeated", False):
             found.append(_("تکراری"))
+        # The list sets staff_keys once for all its rows; a single comment's page reads them.
+        staff_keys = getattr(obj, "staff_keys", None)
+        if obj.name_looks_like_staff(staff_name_keys() if staff_keys is None else staff_keys):
+            found.append(_("نام شبیه یکی از اعضای تحریریه"))
+        if obj.name_mixes_scripts():
+            found.append(_("نام با حروف چند خط"))
         return format_html_join(" ", '<span class="comment-hint">{}</span>', ((h,) for h in found))
 
     # --- Moderation ----------------------------------------------------------------------

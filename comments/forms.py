@@ -8,9 +8,11 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from newsroom.persian import fa_digits, has_visible_text, normalize_text
 
 from .models import Comment
+from .names import is_reserved
 
 NAME_MAX = 80
 TEXT_MAX = 2000
+RESERVED_NAME = "این نام برای تحریریه محفوظ است؛ نام دیگری بنویسید."
 NULL_CHARACTERS = ProhibitNullCharactersValidator(
     message="متن نباید نویسهٔ تهی (NUL) داشته باشد؛ آن را پاک کنید و دوباره بفرستید."
 )
@@ -73,6 +75,9 @@ class CommentForm(forms.ModelForm):
             raise forms.ValidationError("نام خود را بنویسید.")
         if len(name) > NAME_MAX:
             raise forms.ValidationError(f"نام حداکثر {fa_digits(NAME_MAX)} نویسه می‌تواند باشد.")
+        # Readers must not sign as the newsroom: its replies are what they would imitate.
+        if is_reserved(name):
+            raise forms.ValidationError(RESERVED_NAME, code="reserved")
         return name
 
     def clean_text(self) -> str:

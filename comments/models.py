@@ -10,6 +10,8 @@ from articles import pagecache
 from articles.models import Article
 from newsroom.persian import comparable_text, has_persian_letters
 
+from .names import mixes_scripts, name_key
+
 EDITORS_GROUP = "دبیران"
 LINK = re.compile(r"https?://|www\.|\b[\w-]+\.(?:com|ir|net|org|info|xyz|io)\b", re.IGNORECASE)
 
@@ -152,3 +154,10 @@ class Comment(models.Model):
 
     def lacks_persian(self) -> bool:
         return not has_persian_letters(self.text)
+
+    def name_looks_like_staff(self, staff_keys: frozenset[str]) -> bool:
+        """`staff_keys` from names.staff_name_keys(), read once for a whole list."""
+        return name_key(self.name) in staff_keys
+
+    def name_mixes_scripts(self) -> bool:
+        return mixes_scripts(self.name)
