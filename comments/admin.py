@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import BadRequest
 from django.db.models import Exists, OuterRef
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
@@ -21,6 +23,12 @@ class StatusFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [*Comment.Status.choices, (self.ALL, _("همه"))]
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        # Anything else would reach the database as typed (a NUL byte is a 500 on PostgreSQL).
+        if self.value() not in {*Comment.Status.values, self.ALL}:
+            raise BadRequest("unknown comment status")
 
     def value(self):
         return super().value() or Comment.Status.PENDING
@@ -149,6 +157,13 @@ class CommentAdmin(admin.ModelAdmin):
         return format_html_join(" ", '<span class="comment-hint">{}</span>', ((h,) for h in found))
 
     # --- Moderation ----------------------------------------------------------------------
+    def response_action(self, request, queryset):
+        # Django filters by the selected ids as sent: anything but a number would be a 500.
+        selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
+        if not all(pk.isascii() and pk.isdecimal() for pk in selected):
+            raise BadRequest("selected comment ids must be numbers")
+        return super().response_action(request, queryset)
+
     def _moderate(self, request, queryset, status: str, singular: str, plural: str) -> None:
         changed = queryset.moderate(status, by=request.user)
         message = ngettext(singular, plural, changed) % {"count": fa_digits(changed)}
