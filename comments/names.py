@@ -92,17 +92,18 @@ def name_key(value: str) -> str:
 def is_reserved(name: str) -> bool:
     """Whether `name` contains a word reserved for the newsroom or the site's name."""
     words = _words(name)
-    for reserved in [*RESERVED_WORDS, settings.SITE_NAME]:
-        phrase = _words(reserved)
-        if not phrase:
-            continue
-        solid = "".join(phrase)
+    for phrase in _reserved_phrases(settings.SITE_NAME):
         size = len(phrase)
-        if solid in words or any(
+        if "".join(phrase) in words or any(
             words[i : i + size] == phrase for i in range(len(words) - size + 1)
         ):
             return True
     return False
+
+
+@cache
+def _reserved_phrases(site_name: str) -> list[list[str]]:
+    return [phrase for phrase in map(_words, [*RESERVED_WORDS, site_name]) if phrase]
 
 
 def mixes_scripts(name: str) -> bool:
