@@ -5,12 +5,14 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from newsroom.persian import fa_digits, normalize_text
+from newsroom.persian import fa_digits, has_visible_text, normalize_text
 
 from .models import Comment
+from .names import is_reserved
 
 NAME_MAX = 80
 TEXT_MAX = 2000
+RESERVED_NAME = "این نام برای تحریریه محفوظ است؛ نام دیگری بنویسید."
 NULL_CHARACTERS = ProhibitNullCharactersValidator(
     message="متن نباید نویسهٔ تهی (NUL) داشته باشد؛ آن را پاک کنید و دوباره بفرستید."
 )
@@ -75,15 +77,19 @@ class CommentForm(forms.ModelForm):
 
     def clean_name(self) -> str:
         name = normalize_text(self.cleaned_data["name"])
-        if not name:
+        # A name of only invisible characters (ZWSP, fillers, bare marks…) is no name.
+        if not has_visible_text(name):
             raise forms.ValidationError("نام خود را بنویسید.")
         if len(name) > NAME_MAX:
             raise forms.ValidationError(f"نام حداکثر {fa_digits(NAME_MAX)} نویسه می‌تواند باشد.")
+        # Readers must not sign as the newsroom: its replies are what they would imitate.
+        if is_reserved(name):
+            raise forms.ValidationError(RESERVED_NAME, code="reserved")
         return name
 
     def clean_text(self) -> str:
         text = normalize_text(self.cleaned_data["text"])
-        if not text:
+        if not has_visible_text(text):
             raise forms.ValidationError("متن دیدگاه را بنویسید.")
         if len(text) > TEXT_MAX:
             raise forms.ValidationError(

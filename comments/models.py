@@ -8,15 +8,18 @@ from django.utils.translation import gettext_lazy as _
 
 from articles import pagecache
 from articles.models import Article
-from newsroom.persian import has_persian_letters
+from newsroom.persian import comparable_text, has_persian_letters
+
+from .names import mixes_scripts, name_key
 
 EDITORS_GROUP = "دبیران"
 LINK = re.compile(r"https?://|www\.|\b[\w-]+\.(?:com|ir|net|org|info|xyz|io)\b", re.IGNORECASE)
 
 
 def text_fingerprint(text: str) -> str:
-    """Same words, same fingerprint: spacing and case do not make a comment new."""
-    return hashlib.sha256(" ".join(text.split()).casefold().encode()).hexdigest()
+    """Same visible words, same fingerprint: spacing, case, invisible characters, tatweel and
+    diacritics do not make a comment new (migration 0003 recomputes stored ones)."""
+    return hashlib.sha256(comparable_text(text).encode()).hexdigest()
 
 
 class CommentQuerySet(models.QuerySet):
@@ -156,3 +159,10 @@ class Comment(models.Model):
 
     def lacks_persian(self) -> bool:
         return not has_persian_letters(self.text)
+
+    def name_looks_like_staff(self, staff_keys: frozenset[str]) -> bool:
+        """`staff_keys` from names.staff_name_keys(), read once for a whole list."""
+        return name_key(self.name) in staff_keys
+
+    def name_mixes_scripts(self) -> bool:
+        return mixes_scripts(self.name)

@@ -52,6 +52,8 @@ MIDDLEWARE = [
     # Right after SecurityMiddleware, as whitenoise asks: static files skip the rest of the stack.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A NUL in the query string is a 400 here, before any view can pass it to PostgreSQL.
+    "newsroom.middleware.NulQueryMiddleware",
     # Cached public pages are answered here, with the headers above but before sessions,
     # CSRF, auth and URL dispatch (articles/pagecache.py).
     "articles.pagecache.PageCacheMiddleware",
