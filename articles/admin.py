@@ -3,20 +3,21 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.admin import StrictParametersMixin
 from newsroom.persian import jalali_datetime
 
 from .models import Article, Category, Section, Tag
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(StrictParametersMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(StrictParametersMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -34,7 +35,7 @@ class SectionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(StrictParametersMixin, admin.ModelAdmin):
     list_display = ["headline", "news_code", "category", "state", "published_jalali"]
     list_filter = ["status", "category", "tags"]
     list_select_related = ["category"]

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from articles.models import Article
 from comments.forms import security_hash
 from comments.models import Comment
 from tests.conftest import comment_data
@@ -314,3 +315,23 @@ def test_desk_actions_and_pages_with_bad_ids(admin_client, article, url, data):
     assert response.status_code in (200, 400, 404), response.status_code
     comment.refresh_from_db()
     assert comment.status == Comment.Status.PENDING
+
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        ("/admin/articles/article/?headline__regex=(", None),
+        ("/admin/articles/article/?lead__iregex=[", None),
+        ("/admin/articles/category/?name__regex=(", None),
+        ("/admin/articles/tag/?slug__regex=(", None),
+        ("/admin/articles/article/", {"action": "delete_selected", "_selected_action": ["abc"]}),
+        ("/admin/articles/tag/", {"action": "delete_selected", "_selected_action": ["1x"]}),
+    ],
+)
+def test_article_desk_refuses_patterns_and_bad_ids(admin_client, article, url, data):
+    if data is None:
+        response = admin_client.get(url, follow=True)
+    else:
+        response = admin_client.post(url, data, follow=True)
+    assert response.status_code in (200, 400), response.status_code
+    assert Article.objects.filter(pk=article.pk).exists()
