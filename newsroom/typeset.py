@@ -241,9 +241,8 @@ def _join_pair(first: str, second: str, lex: Lexicon) -> str | None:
         return first + ZWNJ + second
     if second in ("ترین", "تری") and _joins(first) and lex.known(first):
         return first + ZWNJ + second  # never words of their own
-    if second == "تر":  # also «wet»: only after an adjective
-        entry = lex.get(first)
-        if entry and "AJ" in entry.pos and _joins(first):
+    if second == "تر":  # also «wet»: only where the lexicon knows the comparative
+        if _joins(first) and lex.known(first + "تر"):
             return first + ZWNJ + second
         return None
     if second in AFTER_HE and first.endswith("ه") and len(first) >= 3 and lex.known(first):
