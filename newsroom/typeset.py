@@ -105,10 +105,13 @@ class Entry:
 
 
 class Lexicon:
-    def __init__(self, words: dict[str, Entry], zwnj_forms: dict[str, str], stems: set[str]):
+    def __init__(
+        self, words: dict[str, Entry], zwnj_forms: dict[str, str], stems: set[str], past: set[str]
+    ):
         self.words = words  # folded spelling (with its ZWNJs) → entry
         self.zwnj_forms = zwnj_forms  # folded spelling without ZWNJ → the most frequent ZWNJ form
         self.verb_stems = stems
+        self.past_stems = past
 
     def get(self, word: str) -> Entry | None:
         return self.words.get(word)
@@ -142,20 +145,27 @@ def lexicon() -> Lexicon:
                 if key not in best or entry.freq > best[key][0]:
                     best[key] = (entry.freq, word)
     stems: set[str] = set()
+    past: set[str] = set()
     with (DATA / "verbs.dat").open(encoding="utf-8") as lines:
         for line in lines:
-            for stem in line.strip().split("#"):
-                if len(stem) >= 2:
-                    stems.add(fold(stem))
-    return Lexicon(words, {key: form for key, (_, form) in best.items()}, stems)
+            parts = [fold(stem) for stem in line.strip().split("#")]
+            stems.update(stem for stem in parts if len(stem) >= 2)
+            if parts and len(parts[0]) >= 2:
+                past.add(parts[0])
+    return Lexicon(words, {key: form for key, (_, form) in best.items()}, stems, past)
 
 
 # --- ZWNJ --------------------------------------------------------------------------------------
 
 PLURAL = ("هایشان", "هایتان", "هایمان", "هایش", "هایت", "هایم", "هایی", "هاست", "های", "ها")
 COMPARATIVE = ("ترین", "تری", "تر")
-# Copula and pronoun endings written apart after a silent ه (توسعه‌ای، گفته‌اند).
-AFTER_HE = ("ایم", "اید", "اند", "ای", "ام", "ات", "اش")
+# Copula, pronoun and ezafe endings written apart after a silent ه (توسعه‌ای، گفته‌اند، جلسه‌ی).
+AFTER_HE = ("ایم", "اید", "اند", "ای", "ام", "ات", "اش", "ی")
+
+
+def _silent_he(stem: str) -> bool:
+    # After ا or و the ه is a consonant (راهی، کوهی، گروهی): نه ezafe, nothing to split.
+    return stem.endswith("ه") and len(stem) >= 2 and stem[-2] not in "او"
 
 
 # Below this corpus count a word is taken as a bound part of compounds rather than a word.
@@ -183,14 +193,15 @@ def _affixed(word: str, lex: Lexicon) -> str | None:
         rest = word[len(prefix) :]
         if word.startswith(prefix) and len(rest) >= 2 and lex.is_verb(rest):
             return prefix + ZWNJ + rest
-    # توسعهای is توسعه + ای, not توسع + های: of the possible stems, the most frequent wins.
-    candidates: list[tuple[int, str]] = []
+    # توسعهای is توسعه + ای, not توسع + های; خبرهای is خبر + های (nothing to add after ر), not
+    # خبره + ای: of the possible stems, the most frequent wins.
+    candidates: list[tuple[int, str | None]] = []
     for suffixes in (PLURAL, COMPARATIVE, AFTER_HE):
         for suffix in suffixes:
             stem = word[: -len(suffix)]
-            if not word.endswith(suffix) or len(stem) < 2 or not _joins(stem):
+            if not word.endswith(suffix) or len(stem) < 2:
                 continue
-            if suffixes is AFTER_HE and not stem.endswith("ه"):
+            if suffixes is AFTER_HE and not _silent_he(stem):
                 continue
             known = _stem(stem, lex) or _glued_form(stem, lex, depth=1)
             if known is None:
@@ -198,9 +209,10 @@ def _affixed(word: str, lex: Lexicon) -> str | None:
             entry = lex.get(stem) or lex.get(known)
             if suffixes is COMPARATIVE and not (entry and ("AJ" in entry.pos or not entry.pos)):
                 continue
-            candidates.append((entry.freq if entry else 0, known + ZWNJ + suffix))
+            joined = known + ZWNJ + suffix if _joins(stem) else None
+            candidates.append((entry.freq if entry else 0, joined))
     if candidates:
-        return max(candidates)[1]
+        return max(candidates, key=lambda c: c[0])[1]
     if word.endswith("اند") and len(word) >= 6:
         # «قدرشناس‌اند»: the copula after an adjective that ends in a joining letter.
         stem = word[:-3]
@@ -245,7 +257,7 @@ def _join_pair(first: str, second: str, lex: Lexicon) -> str | None:
         if _joins(first) and lex.known(first + "تر"):
             return first + ZWNJ + second
         return None
-    if second in AFTER_HE and first.endswith("ه") and len(first) >= 3 and lex.known(first):
+    if second in AFTER_HE and _silent_he(first) and len(first) >= 3 and lex.known(first):
         return first + ZWNJ + second
     if second == "اند":
         entry = lex.get(first)
@@ -256,8 +268,12 @@ def _join_pair(first: str, second: str, lex: Lexicon) -> str | None:
     # The lexicon knows the compound, but «افزایش یافته» and «قابل تقدیر» are also two words:
     # join only when the second part does not stand alone (رسانی، اندازی، زودی، رئیسه), or is
     # an agent noun (بازتاب‌دهنده) or a length after a number (دوازده‌روزه).
+    if first == "بی":  # never a word alone: بی‌طرف
+        return first + ZWNJ + second
     part = lex.get(second)
     first_entry = lex.get(first)
+    if second.endswith("ه") and second[:-1] in lex.past_stems:
+        return None  # a participle of its own: تبدیل شده، افزایش یافته
     if (
         part is None
         or part.freq < BOUND_FREQ

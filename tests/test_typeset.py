@@ -46,6 +46,13 @@ CASES = {
         ("قابل تقدیر", "قابل تقدیر", "both spellings are right"),
         ("لباس تر", "لباس تر", "تر is also «wet»: only after an adjective"),
         ("روابط عمومی", "روابط عمومی", "two words"),
+        ("خبرهای", "خبرهای", "خبر + های (nothing to add after ر), not خبره + ای"),
+        ("سفرهای", "سفرهای", "سفر + های, not سفره + ای"),
+        ("جلسهی", f"جلسه{Z}ی", "the ezafe ی after a silent ه"),
+        ("گروهی", "گروهی", "after و the ه is a consonant"),
+        ("بی طرف", f"بی{Z}طرف", "بی never stands alone"),
+        ("تهیه شده", "تهیه شده", "a participle of its own"),
+        ("برنامه ریزی", f"برنامه{Z}ریزی", "ریزی is no word alone"),
     ],
     "zwnj-cleanup": [
         (f"می{Z}{Z}شود", f"می{Z}شود", "one ZWNJ is enough"),
