@@ -165,7 +165,8 @@ AFTER_HE = ("ایم", "اید", "اند", "ای", "ام", "ات", "اش", "ی")
 
 def _silent_he(stem: str) -> bool:
     # After ا or و the ه is a consonant (راهی، کوهی، گروهی): نه ezafe, nothing to split.
-    return stem.endswith("ه") and len(stem) >= 2 and stem[-2] not in "او"
+    # به (+ ای is بهای, «price of») is too short to be a noun in ه.
+    return stem.endswith("ه") and len(stem) >= 3 and stem[-2] not in "او"
 
 
 # Below this corpus count a word is taken as a bound part of compounds rather than a word.
@@ -234,6 +235,12 @@ def _glued_form(word: str, lex: Lexicon, depth: int = 0) -> str | None:
     if entry is not None:
         return None  # known as written; a ZWNJ form is only another way to write it
     form = lex.zwnj_forms.get(word)
+    if form is None and depth == 0:
+        # A compound the lexicon knows, with the suffix ی or یی: چشم‌اندازی، گفت‌وگویی.
+        for suffix in ("یی", "ی"):
+            stem = lex.zwnj_forms.get(word[: -len(suffix)]) if word.endswith(suffix) else None
+            if stem and not stem.startswith("هم" + ZWNJ):
+                return stem + suffix
     if form and form.startswith("هم" + ZWNJ):
         return None  # هم is written joined as well (همجوار، همزمان): both are right
     return form

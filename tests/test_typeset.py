@@ -52,6 +52,9 @@ CASES = {
         ("گروهی", "گروهی", "after و the ه is a consonant"),
         ("بی طرف", f"بی{Z}طرف", "بی never stands alone"),
         ("تهیه شده", "تهیه شده", "a participle of its own"),
+        ("چشماندازی", f"چشم{Z}اندازی", "a compound the lexicon knows, with ی"),
+        ("گفتوگویی", f"گفت{Z}وگویی", "a compound the lexicon knows, with یی"),
+        ("بهای", "بهای", "«price of», not به + ای"),
         ("برنامه ریزی", f"برنامه{Z}ریزی", "ریزی is no word alone"),
     ],
     "zwnj-cleanup": [
