@@ -238,9 +238,11 @@ def _glued_form(word: str, lex: Lexicon, depth: int = 0) -> str | None:
     if form is None and depth == 0:
         # A compound the lexicon knows, with the suffix ی or یی: چشم‌اندازی، گفت‌وگویی.
         for suffix in ("یی", "ی"):
-            stem = lex.zwnj_forms.get(word[: -len(suffix)]) if word.endswith(suffix) else None
-            if stem and not stem.startswith("هم" + ZWNJ):
-                return stem + suffix
+            if word.endswith(suffix) and len(word) > len(suffix) + 3:
+                # Not when the stem is in use joined (سخنگو + ی is سخنگوی, left alone).
+                stem = _glued_form(word[: -len(suffix)], lex, depth=1)
+                if stem:
+                    return stem + suffix
     if form and form.startswith("هم" + ZWNJ):
         return None  # هم is written joined as well (همجوار، همزمان): both are right
     return form
