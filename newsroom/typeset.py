@@ -11,6 +11,7 @@ loaded once, on first use.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -510,17 +511,24 @@ def _spacing_rules(text: str, out: _Collector) -> None:
             out.add(m.start(), m.end(), " ", "spacing")
 
 
-def _overlaps(change: Change, taken: list[Change]) -> bool:
-    for other in taken:
-        if change.start == change.end == other.start == other.end:
-            return True
-        if change.start < other.end and other.start < change.end:
-            return True
-        if change.start == change.end and other.start < change.start < other.end:
-            return True
-        if other.start == other.end and change.start < other.start < change.end:
-            return True
-    return False
+def _overlaps(change: Change, other: Change) -> bool:
+    if change.start == change.end == other.start == other.end:
+        return True
+    if change.start < other.end and other.start < change.end:
+        return True
+    if change.start == change.end and other.start < change.start < other.end:
+        return True
+    return other.start == other.end and change.start < other.start < change.end
+
+
+def _compatible(changes: list[Change]) -> list[Change]:
+    """The changes in order of priority, without those touching one already taken."""
+    taken: list[Change] = []  # sorted by (start, end), none overlapping
+    for change in changes:
+        i = bisect.bisect_left(taken, (change.start, change.end), key=lambda c: (c.start, c.end))
+        if not any(_overlaps(change, other) for other in taken[max(0, i - 2) : i + 2]):
+            taken.insert(i, change)
+    return taken
 
 
 def typeset(text: str) -> Result:
@@ -532,9 +540,5 @@ def typeset(text: str) -> Result:
     _letter_rules(text, out)
     _digit_rule(text, out)
     _spacing_rules(text, out)
-    taken: list[Change] = []
-    for change in out.changes:
-        if not _overlaps(change, taken):
-            taken.append(change)
-    taken.sort(key=lambda c: (c.start, c.end))
+    taken = _compatible(out.changes)
     return Result(apply_changes(text, taken), tuple(taken))
