@@ -165,7 +165,7 @@ AFTER_HE = ("ایم", "اید", "اند", "ای", "ام", "ات", "اش", "ی")
 
 
 def _silent_he(stem: str) -> bool:
-    # After ا or و the ه is a consonant (راهی، کوهی، گروهی): نه ezafe, nothing to split.
+    # After ا or و the ه is a consonant (راهی، کوهی، گروهی): no ezafe, nothing to split.
     # به (+ ای is بهای, «price of») is too short to be a noun in ه.
     return stem.endswith("ه") and len(stem) >= 3 and stem[-2] not in "او"
 
