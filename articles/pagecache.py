@@ -160,10 +160,14 @@ def current_version(scope: str) -> str | None:
     from .models import PageVersion
 
     try:
-        row = PageVersion.objects.filter(scope=scope).values_list("version", flat=True)
-        return row.first() or NO_ROW
+        version = PageVersion.objects.filter(scope=scope).values_list("version", flat=True).first()
     except DatabaseError:
         return None
+    if version is None:
+        return NO_ROW  # nothing is cached for a page without a row: junk makes no keys
+    # Back into the cache for the next hits (a committed change's newer copy wins: add).
+    cache.add(_version_key(scope), version, timeout=settings.PAGE_VERSION_SECONDS)
+    return version
 
 
 def lookup(request: HttpRequest, scope: str) -> tuple[Page | None, str | None]:

@@ -183,3 +183,18 @@ def test_a_scheduled_article_appears_at_its_time_without_waiting_for_the_cache(
     time.sleep(max(0.0, (goes_live - timezone.now()).total_seconds()) + 0.1)
     assert "سر ساعتش" in client.get("/").content.decode()
     assert "سر ساعتش" in client.get(article.get_absolute_url()).content.decode()  # «آخرین اخبار»
+
+
+def test_an_expired_version_copy_costs_one_query_not_one_per_hit(
+    client, article, settings, django_assert_num_queries
+):
+    settings.PAGE_VERSION_SECONDS = 1
+    url = article.get_absolute_url()
+    client.get(url)
+    import time
+
+    time.sleep(1.2)  # the cache's copy of the version has expired
+    with django_assert_num_queries(1):  # read back from the database, and cached again
+        assert client.get(url).status_code == 200
+    with django_assert_num_queries(0):
+        assert client.get(url).status_code == 200
