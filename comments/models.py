@@ -4,6 +4,7 @@ import re
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from articles import pagecache
@@ -36,6 +37,14 @@ class CommentQuerySet(models.QuerySet):
         changing = self.exclude(status=status)
         codes = set(changing.values_list("article__news_code", flat=True))
         changed = changing.update(status=status, moderated_by=by, moderated_at=timezone.now())
+        if changed:
+            pagecache.invalidate(pagecache.article_scope(code) for code in codes)
+        return changed
+
+    def restore(self, status: str, by, at) -> int:
+        """Put back a decision's previous state exactly (the desk's undo); returns how many."""
+        codes = set(self.values_list("article__news_code", flat=True))
+        changed = self.update(status=status, moderated_by=by, moderated_at=at)
         if changed:
             pagecache.invalidate(pagecache.article_scope(code) for code in codes)
         return changed
@@ -108,7 +117,8 @@ class Comment(models.Model):
         verbose_name_plural = _("دیدگاه‌ها")
 
     def __str__(self) -> str:
-        return f"{self.name}: {self.text[:40]}"
+        # Whole words only: this is also the LogEntry's object_repr («فعالیت‌های اخیر»).
+        return f"{self.name}: {Truncator(self.text).words(8)}"
 
     def save(self, *args, **kwargs):
         self.fingerprint = text_fingerprint(self.text)
@@ -117,8 +127,13 @@ class Comment(models.Model):
     def get_absolute_url(self) -> str:
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
 
-    def moderate(self, status: str, by) -> bool:
-        changed = Comment.objects.filter(pk=self.pk).moderate(status, by) == 1
+    def moderate(self, status: str, by, *, expected: str | None = None) -> bool:
+        """Move to `status`; with `expected`, only if the status is still what the editor saw,
+        so of two editors deciding the same row differently the first decision stands."""
+        rows = Comment.objects.filter(pk=self.pk)
+        if expected is not None:
+            rows = rows.filter(status=expected)
+        changed = rows.moderate(status, by) == 1
         self.refresh_from_db(fields=["status", "moderated_by", "moderated_at"])
         return changed
 
