@@ -134,7 +134,7 @@ class CommentAdmin(admin.ModelAdmin):
         SenderFilter,
     ]
     list_select_related = ["article"]
-    list_per_page = 50
+    list_per_page = 100  # a morning's queue on one page: no page load between decisions
     search_fields = ["name", "text", "email"]
     ordering = ["-created_at"]
     show_facets = admin.ShowFacets.NEVER
@@ -180,6 +180,11 @@ class CommentAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # comments come from readers only
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(
+            request, {"title": _("صف بررسی دیدگاه‌ها"), **(extra_context or {})}
+        )
 
     def has_moderate_permission(self, request) -> bool:
         return request.user.has_perm("comments.can_moderate")
