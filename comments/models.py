@@ -166,3 +166,22 @@ class Comment(models.Model):
 
     def lacks_persian(self) -> bool:
         return not has_persian_letters(self.text)
+
+
+class EditorDigest(models.Model):
+    """One mail to the editors about waiting comments (`notify_editors`): when, and up to which
+    comment, so the next digest waits for newer comments and for EDITOR_DIGEST_MINUTES."""
+
+    sent_at = models.DateTimeField(_("زمان ارسال"), default=timezone.now)
+    last_comment_id = models.PositiveBigIntegerField(_("آخرین دیدگاه گزارش‌شده"))
+    waiting = models.PositiveIntegerField(_("دیدگاه‌های در انتظار"))
+    recipients = models.PositiveIntegerField(_("گیرندگان"))
+
+    class Meta:
+        ordering = ["-sent_at"]
+        get_latest_by = "sent_at"
+        verbose_name = _("گزارش دیدگاه‌های در انتظار")
+        verbose_name_plural = _("گزارش‌های دیدگاه‌های در انتظار")
+
+    def __str__(self) -> str:
+        return f"{self.sent_at:%Y-%m-%d %H:%M}: {self.waiting}"
