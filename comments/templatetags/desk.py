@@ -35,3 +35,15 @@ def fa_paginator_number(cl, i) -> str:
         ' class="end"' if i == cl.paginator.num_pages else "",
         fa_digits(i),
     )
+
+
+@register.filter
+def fa_duration(value) -> str:
+    """A timedelta as «۱۵ دقیقه» / «۱ ساعت و ۳۰ دقیقه» (axes' own value is ISO 8601: «PT15M»)."""
+    try:
+        minutes = round(value.total_seconds() / 60)
+    except AttributeError:
+        return ""
+    hours, minutes = divmod(minutes, 60)
+    parts = [f"{fa_digits(n)} {unit}" for n, unit in ((hours, "ساعت"), (minutes, "دقیقه")) if n]
+    return " و ".join(parts)

@@ -4,18 +4,7 @@
   "use strict";
 
   var KEYS = { KeyA: "approved", KeyR: "rejected", KeyS: "spam" };
-  var FA = "۰۱۲۳۴۵۶۷۸۹";
   var live, token, rows, current = -1, chain = Promise.resolve();
-
-  function faDigits(text) {
-    return String(text).replace(/[0-9]/g, function (d) { return FA[+d]; });
-  }
-
-  // Django's JavaScript catalogue formats counts («۰ از ۵۰ انتخاب شده‌اند») with Latin digits.
-  if (typeof window.interpolate === "function") {
-    var interpolate = window.interpolate;
-    window.interpolate = function () { return faDigits(interpolate.apply(this, arguments)); };
-  }
 
   function announce(text) {
     // Cleared first, so the same sentence twice is announced twice.

@@ -264,3 +264,23 @@ def test_pending_badge_on_every_admin_page(desk, article):
             r'<span class="desk-badge-count">۲</span>',
             page,
         ), url
+
+
+def test_history_and_recent_actions_show_jalali_times(desk, article):
+    comment = make(article, "یک دیدگاه")
+    decide(desk, comment, "approved", **JSON)
+    jalali = re.compile(r"[۰-۹]+ [آ-ی]+ ۱۴[۰-۹]{2}، ساعت [۰-۹]{2}:[۰-۹]{2}")
+    history = desk.get(f"{QUEUE}{comment.pk}/history/").content.decode()
+    assert jalali.search(history) and "۱ مورد" in history
+    index = desk.get("/admin/").content.decode()
+    recent = index.split('id="recent-actions-module"', 1)[1]
+    assert jalali.search(recent) and "فعالیت‌های من" in recent
+
+
+def test_lockout_page_says_minutes_in_persian(client, editor):
+    for _ in range(5):
+        client.post("/admin/login/", {"username": "dabir", "password": "wrong"})
+    locked = client.post("/admin/login/", {"username": "dabir", "password": "wrong"})
+    assert locked.status_code == 429
+    page = locked.content.decode()
+    assert "۱۵ دقیقه" in page and "PT15M" not in page
