@@ -93,7 +93,9 @@ class SenderFilter(admin.SimpleListFilter):
 
 class CommentAdminForm(forms.ModelForm):
     # The reply as it was when the form was opened, so a concurrent reply is not overwritten.
-    reply_seen = forms.CharField(required=False, widget=forms.HiddenInput)
+    reply_seen = forms.CharField(
+        label=_("پاسخ هنگام بازکردن فرم"), required=False, widget=forms.HiddenInput
+    )
 
     class Meta:
         model = Comment
@@ -156,7 +158,8 @@ class CommentAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["article_link", "name", "email", "text_block", "sent", "hints"]}),
         (_("بررسی"), {"fields": ["status", "moderator", "moderated_when"]}),
-        (_("پاسخ تحریریه"), {"fields": ["reply", "reply_seen", "replier", "replied_when"]}),
+        # reply_seen (hidden) is rendered by the template's form_top, not as a labelled row.
+        (_("پاسخ تحریریه"), {"fields": ["reply", "replier", "replied_when"]}),
         (_("فرستنده"), {"classes": ["collapse"], "fields": ["sender_hash", "user_agent"]}),
     ]
 

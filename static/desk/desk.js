@@ -183,7 +183,8 @@
   }
 
   function typing(target) {
-    return target.closest("input, textarea, select, [contenteditable=true]");
+    // A ticked row checkbox keeps the keys working; text fields and menus do not.
+    return target.closest("input:not([type=checkbox]), textarea, select, [contenteditable=true]");
   }
 
   function onKey(event) {
