@@ -34,6 +34,7 @@ BUTTONS = [  # (status, label, physical key, the same key on the Persian layout)
     (Comment.Status.REJECTED, _("رد"), "r", "ق"),
     (Comment.Status.SPAM, _("هرزنامه"), "s", "س"),
 ]
+DECIDABLE = {status for status, _label, _key, _fa in BUTTONS}
 UNDO_KEPT = 50  # decisions an editor can undo, newest first
 REPLY_MAX = 4000
 
@@ -101,10 +102,19 @@ class CommentAdminForm(forms.ModelForm):
         model = Comment
         fields = ["status", "reply"]
 
+    # The status likewise, so a decision made meanwhile by another editor stands.
+    status_seen = forms.ChoiceField(
+        label=_("وضعیت هنگام بازکردن فرم"),
+        required=False,
+        choices=[("", ""), *Comment.Status.choices],
+        widget=forms.HiddenInput,
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.fields["reply_seen"].initial = self.instance.reply
+            self.fields["status_seen"].initial = self.instance.status
 
 
 def _earlier(status: str) -> Coalesce:
@@ -392,11 +402,14 @@ class CommentAdmin(admin.ModelAdmin):
                 return
             done.append(str(_("پاسخ ذخیره شد")) if data["reply"] else str(_("پاسخ برداشته شد")))
         status = Comment.Status.APPROVED if "_approve" in request.POST else data["status"]
-        if status != form.initial.get("status") and self.has_moderate_permission(request):
+        seen = data.get("status_seen") or form.initial.get("status")
+        if status != seen and self.has_moderate_permission(request):
             before = (obj.status, obj.moderated_by_id, obj.moderated_at)
-            if obj.moderate(status, request.user, expected=form.initial.get("status")):
+            if obj.moderate(status, request.user, expected=seen):
                 self.remember(request, obj, before)
                 done.append(str(DECISIONS[status]))
+            else:
+                self.message_user(request, self.overtaken(obj), messages.ERROR)
 
     def construct_change_message(self, request, form, formsets, add=False):
         # What save_model did, in words, instead of Django's «فیلدی تغییر نیافته است».
@@ -485,14 +498,22 @@ class CommentAdmin(admin.ModelAdmin):
         following = rows.filter(created_at__lte=obj.created_at).values_list("pk", flat=True)
         return following.first() or rows.values_list("pk", flat=True).first()
 
+    @staticmethod
+    def overtaken(comment: Comment) -> str:
+        """What the second of two editors deciding one comment is told."""
+        comment.refresh_from_db()
+        return (
+            f"تصمیم شما ثبت نشد: دیدگاه {quoted(comment)} را پیش‌تر "
+            f"{user_label(comment.moderated_by)} «{comment.get_status_display()}» کرده است."
+        )
+
     def decide_view(self, request, pk: int):
         refused = self._guard(request)
         if refused:
             return refused
         status = request.POST.get("status", "")
         seen = request.POST.get("seen") or request.GET.get("seen") or None
-        valid = {choice for choice, _label in BUTTONS_STATUSES}
-        if status not in valid or (seen is not None and seen not in Comment.Status.values):
+        if status not in DECIDABLE or (seen is not None and seen not in Comment.Status.values):
             return self._bad(
                 request, "درخواست نامعتبر است: وضعیت خواسته‌شده شناخته نیست؛ چیزی تغییر نکرد."
             )
@@ -515,10 +536,7 @@ class CommentAdmin(admin.ModelAdmin):
             "pk": comment.pk,
             "status": comment.status,
             "label": comment.get_status_display(),
-            "message": (
-                f"تصمیم شما ثبت نشد: دیدگاه {quoted(comment)} را پیش‌تر "
-                f"{user_label(comment.moderated_by)} «{comment.get_status_display()}» کرده است."
-            ),
+            "message": self.overtaken(comment),
         }
         return self._answer(request, payload, status=409, anchor=comment.pk)
 
@@ -597,6 +615,3 @@ class CommentAdmin(admin.ModelAdmin):
             "at": timezone.now().isoformat(),
         }
         return self._answer(request, payload, anchor=pk)
-
-
-BUTTONS_STATUSES = [(status, label) for status, label, _key, _fa in BUTTONS]

@@ -284,3 +284,27 @@ def test_lockout_page_says_minutes_in_persian(client, editor):
     assert locked.status_code == 429
     page = locked.content.decode()
     assert "۱۵ دقیقه" in page and "PT15M" not in page
+
+
+def test_change_form_decision_overtaken_by_another_editor_is_told(desk, article, django_user_model):
+    other = django_user_model.objects.create_user("other", is_staff=True)
+    comment = make(article, "دیدگاه مورد اختلاف")
+    form = desk.get(f"{QUEUE}{comment.pk}/change/").content.decode()  # opened while pending
+    assert 'name="status_seen" value="pending"' in form
+    comment.mark_spam(by=other)
+    response = desk.post(
+        f"{QUEUE}{comment.pk}/change/",
+        # What the form opened while pending sends (its hidden status_seen).
+        {
+            "status": "approved",
+            "status_seen": "pending",
+            "reply": "",
+            "reply_seen": "",
+            "_approve": "1",
+        },
+        follow=True,
+    )
+    assert "تصمیم شما ثبت نشد" in response.content.decode()
+    comment.refresh_from_db()
+    assert (comment.status, comment.moderated_by) == (Comment.Status.SPAM, other)
+    assert not LogEntry.objects.exists()
