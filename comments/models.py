@@ -2,7 +2,7 @@ import hashlib
 import re
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -43,10 +43,12 @@ class CommentQuerySet(models.QuerySet):
 
     def restore(self, status: str, by, at) -> int:
         """Put back a decision's previous state exactly (the desk's undo); returns how many."""
-        codes = set(self.values_list("article__news_code", flat=True))
-        changed = self.update(status=status, moderated_by=by, moderated_at=at)
-        if changed:
-            pagecache.invalidate(pagecache.article_scope(code) for code in codes)
+        # Like moderate(): the restored state and the page's new version commit together.
+        with transaction.atomic():
+            codes = set(self.values_list("article__news_code", flat=True))
+            changed = self.update(status=status, moderated_by=by, moderated_at=at)
+            if changed:
+                pagecache.invalidate(pagecache.article_scope(code) for code in codes)
         return changed
 
 
