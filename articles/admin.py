@@ -119,7 +119,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("کد خبر"), ordering="news_code")
     def code(self, obj: Article) -> str:
-        return fa_digits(obj.news_code)
+        return fa_digits(obj.news_code) if obj.news_code is not None else "—"
 
     @admin.display(description=_("زمان انتشار"), ordering="published_at")
     def published_jalali(self, obj: Article) -> str:
