@@ -5,6 +5,8 @@ import os
 
 import environ
 
+from newsroom.proxies import trusted_proxies
+
 # The same .env the Django settings read (real environment variables win), so PORT and the
 # GUNICORN_* values documented in .env.example apply to `make run` too.
 environ.Env.read_env(os.environ.get("DJANGO_ENV_FILE", ".env"), overwrite=False)
@@ -26,8 +28,12 @@ keepalive = 5
 # An empty GUNICORN_ACCESS_LOG turns the access log off (load tests, benchmarks).
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
-# Django gives the client address; behind nginx it is forwarded in X-Forwarded-For.
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The scheme (https) comes only from proxies the Django settings trust too (newsroom/proxies.py):
+# nobody unless DJANGO_BEHIND_PROXY=on. gunicorn's own default trusts 127.0.0.1, so a direct
+# request could claim https and have cached pages render https links. Only the header our
+# nginx sets counts; X-Forwarded-Ssl and -Protocol pass through nginx from the client.
+forwarded_allow_ips = ",".join(trusted_proxies(environ.Env()))
+secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}
 
 
 def worker_exit(server, worker):

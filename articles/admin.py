@@ -1,11 +1,13 @@
 from django.contrib import admin
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db import transaction
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from comments.models import Comment
+from newsroom.admin import StrictParametersMixin
 from newsroom.jalali import JalaliDateTimeField, jalali_date_filter
 from newsroom.persian import fa_digits, jalali_datetime
 
@@ -13,17 +15,21 @@ from .models import Article, Category, Section, Tag
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(StrictParametersMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(StrictParametersMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+# Added to the positions being changed while a formset saves (positions are small integers).
+POSITION_PARKING = 20_000
 
 
 class SectionInline(admin.StackedInline):
@@ -56,12 +62,12 @@ def _comment_count(queryset) -> Coalesce:
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(StrictParametersMixin, admin.ModelAdmin):
     list_display = [
         "headline",
         "code",
         "category",
-        "status",
+        "state",
         "published_jalali",
         "waiting_comments",
         "approved_comments",
@@ -75,7 +81,7 @@ class ArticleAdmin(admin.ModelAdmin):
     list_select_related = ["category"]
     search_fields = ["headline", "lead", "kicker", "=news_code"]
     show_facets = admin.ShowFacets.NEVER
-    prepopulated_fields = {"slug": ["headline"]}
+    # Not prepopulated_fields: Django's URLify drops the ZWNJ and glues the words.
     filter_horizontal = ["tags"]
     readonly_fields = ["updated_jalali", "published_jalali", "code"]
     inlines = [SectionInline]
@@ -85,6 +91,34 @@ class ArticleAdmin(admin.ModelAdmin):
         (_("منبع"), {"fields": ["source_name", "source_url"]}),
         (_("تصویر اصلی"), {"fields": ["image", "image_alt", "image_caption"]}),
     ]
+
+    class Media:
+        js = ["desk/slug.js"]
+
+    def save_formset(self, request, form, formset, change):
+        """Sections whose positions were swapped or shifted are first moved out of the way,
+        so the unique (article, position) rule holds at every step of the save."""
+        if formset.model is Section:
+            moved = [
+                f.instance.pk
+                for f in formset.forms
+                if f.instance.pk and "position" in f.changed_data and f not in formset.deleted_forms
+            ]
+            with transaction.atomic():
+                Section.objects.filter(pk__in=moved).update(
+                    position=F("position") + POSITION_PARKING
+                )
+                formset.save()
+            return
+        super().save_formset(request, form, formset, change)
+
+    @admin.display(description=_("وضعیت"), ordering="status")
+    def state(self, obj: Article) -> str:
+        return obj.state_label
+
+    def view_on_site(self, obj: Article) -> str:
+        # Drafts and scheduled articles open as a staff-only preview, not a reader's 404.
+        return obj.get_absolute_url() if obj.is_live else obj.get_preview_url()
 
     def get_queryset(self, request):
         return (

@@ -1,89 +1,98 @@
-"""Article views, counted in the cache and folded into the database in batches.
+"""Article views and helpful votes, counted in this process's memory and folded in batches.
 
-A view costs one cache increment, never a database write a reader waits behind. `fold()` moves
-the counts into Article.view_count and DailyViews: every VIEW_FOLD_SECONDS from the process
-that counted them, when a gunicorn worker exits (gunicorn.conf.py), and from
-`manage.py fold_views` (for a shared Redis cache, e.g. from cron). Counts are moved as
-"add n to the database, then subtract n in the cache", so views counted meanwhile stay.
+A view or a vote costs a dictionary increment: no database write a reader waits behind, no
+cache call that an outage could fail, and no page re-render (a vote used to invalidate the
+cached article on every click). `fold()` moves the counts into Article.view_count,
+helpful_yes/helpful_no and DailyViews: from the counting process once VIEW_FOLD_SECONDS have
+passed since its last fold, and when a gunicorn worker exits (gunicorn.conf.py). Only codes in
+the valid range are ever counted (the URL converter refuses the rest), codes of articles that
+do not exist are dropped at the fold, and a fold that cannot reach the database keeps its
+counts for the next one.
 """
 
-import contextlib
 import logging
+import threading
 import time
+from collections import Counter
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
-LOCK = "views:fold-lock"
-_seen: set[int] = set()  # codes this process counted since its last fold
+VIEWS, YES, NO = "view_count", "helpful_yes", "helpful_no"
+# Distinct counts kept before a fold is forced: memory stays bounded under a flood of codes.
+MAX_PENDING = 10_000
+
+_pending: Counter[tuple[int, str]] = Counter()
+_lock = threading.Lock()
 _last_fold = time.monotonic()
 
 
-def _key(news_code: int) -> str:
-    return f"views:{news_code}"
-
-
-def record_view(news_code: int) -> None:
-    key = _key(news_code)
-    if not cache.add(key, 1, timeout=None):
-        try:
-            cache.incr(key)
-        except ValueError:  # folded and removed between add and incr
-            cache.add(key, 1, timeout=None)
-    _seen.add(news_code)
-    if time.monotonic() - _last_fold > settings.VIEW_FOLD_SECONDS:
+def _count(news_code: int, field: str) -> None:
+    with _lock:
+        _pending[news_code, field] += 1
+        due = (
+            time.monotonic() - _last_fold > settings.VIEW_FOLD_SECONDS
+            or len(_pending) > MAX_PENDING
+        )
+    if due:
         fold()
 
 
-def pending(news_code: int) -> int:
-    return cache.get(_key(news_code)) or 0
+def record_view(news_code: int) -> None:
+    _count(news_code, VIEWS)
 
 
-def fold(codes=None) -> int:
-    """Move counted views into the database; returns how many were moved."""
+def record_vote(news_code: int, *, helpful: bool) -> None:
+    _count(news_code, YES if helpful else NO)
+
+
+def pending(news_code: int, field: str = VIEWS) -> int:
+    """Counted here and not yet in the database."""
+    return _pending.get((news_code, field), 0)
+
+
+def fold() -> int:
+    """Move this process's counts into the database; returns how many were moved."""
     from .models import Article, DailyViews
 
     global _last_fold
-    _last_fold = time.monotonic()
-    if not cache.add(LOCK, 1, timeout=60):
-        return 0  # another process is folding right now
+    with _lock:
+        _last_fold = time.monotonic()
+        taken = _pending.copy()
+        _pending.clear()
+    if not taken:
+        return 0
+    moved = 0
     try:
-        if codes is None:
-            codes = set(_seen)
-        counts = {}
-        codes = list(codes)
-        for start in range(0, len(codes), 500):
-            chunk = codes[start : start + 500]
-            found = cache.get_many([_key(code) for code in chunk])
-            counts.update({code: found[_key(code)] for code in chunk if found.get(_key(code))})
+        codes = {code for code, _ in taken}
+        ids = dict(Article.objects.filter(news_code__in=codes).values_list("news_code", "pk"))
         today = timezone.localdate()
-        moved = 0
-        ids = dict(Article.objects.filter(news_code__in=counts).values_list("news_code", "pk"))
-        for code, n in counts.items():
-            if code in ids:
-                with transaction.atomic():
-                    Article.objects.filter(pk=ids[code]).update(view_count=F("view_count") + n)
-                    updated = DailyViews.objects.filter(article_id=ids[code], day=today).update(
-                        count=F("count") + n
-                    )
-                    if not updated:
-                        try:
-                            with transaction.atomic():
-                                DailyViews.objects.create(article_id=ids[code], day=today, count=n)
-                        except IntegrityError:  # another process created today's row first
-                            DailyViews.objects.filter(article_id=ids[code], day=today).update(
-                                count=F("count") + n
-                            )
+        with transaction.atomic():
+            for (code, field), n in taken.items():
+                if code not in ids:
+                    continue  # no such article: dropped
+                Article.objects.filter(pk=ids[code]).update(**{field: F(field) + n})
+                if field == VIEWS:
+                    _add_daily(DailyViews, ids[code], today, n)
                 moved += n
-            with contextlib.suppress(ValueError):
-                cache.decr(_key(code), n)
-            _seen.discard(code)
-        if moved:
-            logger.info("folded %d views of %d articles", moved, len(counts))
-        return moved
-    finally:
-        cache.delete(LOCK)
+    except DatabaseError:
+        logger.warning("could not fold %d counts; kept for the next fold", sum(taken.values()))
+        with _lock:
+            _pending.update(taken)
+        return 0
+    if moved:
+        logger.info("folded %d views and votes of %d articles", moved, len(ids))
+    return moved
+
+
+def _add_daily(model, article_id: int, day, n: int) -> None:
+    if model.objects.filter(article_id=article_id, day=day).update(count=F("count") + n):
+        return
+    try:
+        with transaction.atomic():
+            model.objects.create(article_id=article_id, day=day, count=n)
+    except IntegrityError:  # another process created today's row first
+        model.objects.filter(article_id=article_id, day=day).update(count=F("count") + n)

@@ -1,5 +1,8 @@
+from datetime import UTC, datetime, timedelta
+
+from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import connections, models
+from django.db import IntegrityError, connections, models, transaction
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
@@ -7,7 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from newsroom.persian import persian_slug, search_terms, search_text
 
-from . import pagecache
+from . import counters, pagecache
+
+PREVIEW_SALT = "articles.preview"
+# ۱ فروردین ۱۳۰۰: no article of ours is older, in either calendar.
+EARLIEST_PUBLISH = datetime(1921, 3, 21, tzinfo=UTC)
 
 
 def pages_showing(articles) -> list[str]:
@@ -98,7 +105,12 @@ class Article(models.Model):
     headline = models.CharField(_("تیتر"), max_length=250)
     lead = models.TextField(_("لید"))
     news_code = models.PositiveIntegerField(
-        _("کد خبر"), unique=True, help_text=_("شمارهٔ عمومی خبر که در نشانی و زیر تیتر می‌آید.")
+        _("کد خبر"),
+        unique=True,
+        blank=True,
+        help_text=_(
+            "شمارهٔ عمومی خبر که در نشانی و زیر تیتر می‌آید؛ اگر خالی بماند خودکار داده می‌شود."
+        ),
     )
     slug = models.SlugField(
         _("نامک"),
@@ -156,6 +168,9 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = persian_slug(self.headline)
+        if not self.news_code:
+            self._save_with_next_code(*args, **kwargs)
+            return
         if not self._state.adding and kwargs.get("update_fields") is None:
             # Counters move by F() updates elsewhere; an editor's save must not write back the
             # stale values it loaded.
@@ -167,9 +182,57 @@ class Article(models.Model):
         super().save(*args, **kwargs)
         self.refresh_search_text()
         pagecache.invalidate(pages_showing([self]))
+        # A (re)scheduled article: cached pages must not outlive its moment.
+        transaction.on_commit(pagecache.refresh_next_publish)
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"news_code": self.news_code, "slug": self.slug})
+
+    def clean(self) -> None:
+        # A Jalali date typed into a Gregorian field («1405-09-05») must not go live in 1405 AD.
+        if self.published_at and not (
+            EARLIEST_PUBLISH <= self.published_at <= timezone.now() + timedelta(days=366)
+        ):
+            raise ValidationError(
+                {
+                    "published_at": _(
+                        "این زمان انتشار باورپذیر نیست (پیش از ۱۳۰۰ یا بیش از یک سال دیگر)؛ "
+                        "اگر تاریخ شمسی را به‌جای میلادی نوشته‌اید، آن را درست کنید."
+                    )
+                }
+            )
+
+    def _save_with_next_code(self, *args, **kwargs) -> None:
+        """The next free news code; two editors saving at once each get their own."""
+        for _attempt in range(5):
+            top = Article.objects.aggregate(top=models.Max("news_code"))["top"] or 0
+            self.news_code = top + 1
+            try:
+                with transaction.atomic():
+                    self.save(*args, **kwargs)
+                return
+            except IntegrityError:
+                if not Article.objects.filter(news_code=self.news_code).exists():
+                    raise
+                self._state.adding = True
+        raise IntegrityError("no free news code after 5 attempts")
+
+    def get_preview_url(self) -> str:
+        """A signed address of this article as readers will see it, drafts and scheduled ones
+        too; the view opens it for staff only (articles.views.preview)."""
+        token = signing.dumps(self.pk, salt=PREVIEW_SALT)
+        return reverse("articles:preview", kwargs={"token": token})
+
+    @property
+    def is_live(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    @property
+    def state_label(self) -> str:
+        """«پیش‌نویس», «زمان‌بندی‌شده» or «منتشرشده», as the desk lists it."""
+        if self.status != self.Status.PUBLISHED:
+            return self.get_status_display()
+        return str(_("منتشرشده") if self.is_live else _("زمان‌بندی‌شده"))
 
     def refresh_search_text(self) -> None:
         body = self.sections.values_list("text", flat=True)
@@ -177,11 +240,16 @@ class Article(models.Model):
         Article.objects.filter(pk=self.pk).update(search_text=self.search_text)
 
     def record_vote(self, *, helpful: bool) -> None:
-        """One reader's «آیا این خبر مفید بود؟»; an F() update, so concurrent votes all count."""
-        field = "helpful_yes" if helpful else "helpful_no"
-        Article.objects.filter(pk=self.pk).update(**{field: models.F(field) + 1})
-        pagecache.invalidate([pagecache.article_scope(self.news_code)])
-        self.refresh_from_db(fields=["helpful_yes", "helpful_no"])
+        """One reader's «آیا این خبر مفید بود؟», counted like a view (articles/counters.py): no
+        database write per click, and no re-render of the cached page."""
+        counters.record_vote(self.news_code, helpful=helpful)
+
+    def helpful_counts(self) -> tuple[int, int]:
+        """Yes and no votes, with those this process counted but has not folded yet."""
+        return (
+            self.helpful_yes + counters.pending(self.news_code, counters.YES),
+            self.helpful_no + counters.pending(self.news_code, counters.NO),
+        )
 
     @property
     def reading_minutes(self) -> int:
@@ -239,6 +307,22 @@ class Section(models.Model):
             raise ValidationError({"image": _("بخش تصویری بدون تصویر نمی‌شود.")})
         if self.kind != self.Kind.FIGURE and not self.text.strip():
             raise ValidationError({"text": _("این بخش متن ندارد.")})
+
+
+class PageVersion(models.Model):
+    """The version of one cached page (articles/pagecache.py): replaced in the same transaction
+    as the change it reflects, so what readers are shown follows the database even when the
+    cache missed the news. The cache only keeps a short-lived copy of it."""
+
+    scope = models.CharField(max_length=64, primary_key=True)
+    version = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("نسخهٔ صفحه")
+        verbose_name_plural = _("نسخه‌های صفحه")
+
+    def __str__(self) -> str:
+        return f"{self.scope}: {self.version}"
 
 
 class DailyViews(models.Model):

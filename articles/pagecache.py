@@ -1,11 +1,15 @@
 """Rendered public pages kept in the cache until what they show changes.
 
-Each page belongs to a scope ("article:673206", "home") with a version token in the "shared"
-cache, which every process sees (the page bodies may live in each process's own memory).
-A stored page remembers the version it was rendered under; changing content replaces the
-token, so the next request re-renders. The token is read *before* the database is, so a page
-rendered from data that changed mid-render is already stale when stored. A hit costs a
-version read (and, the first time in a process, a page read) and no database query.
+Each page belongs to a scope ("article:673206", "home") with a version: a row of PageVersion,
+replaced in the same transaction as any change the page shows (an approval, a reply, an edit),
+so the version follows the database whatever happens to the cache. The cache keeps a copy of
+the version for PAGE_VERSION_SECONDS (a hit then runs no query) and the rendered pages under
+it. The version is read *before* the database is, so a page rendered from data that changed
+mid-render is already stale when stored.
+
+If a decision's cache update is lost (the cache was down), the stale copy of its version lives
+at most PAGE_VERSION_SECONDS; while the cache is down, versions are read from the database on
+every request and pages are served from this process's own copies, which expire too.
 
 PageCacheMiddleware answers hits right after the security headers and static files, before
 sessions, CSRF, auth or URL dispatch run, so a cached article costs about what a static file
@@ -15,7 +19,9 @@ neither the app nor nginx compresses the same bytes on every request.
 
 import gzip
 import hashlib
+import logging
 import threading
+import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,13 +29,15 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache, caches
-from django.db import transaction
+from django.core.cache import cache
+from django.db import DatabaseError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control
 
+logger = logging.getLogger(__name__)
 HOME = "home"
+NO_ROW = "0"  # the version of a page nothing has changed since the database was loaded
 
 
 @dataclass(frozen=True)
@@ -40,12 +48,15 @@ class Page:
     etag: str
     slug: str = ""  # with path: lets a wrong slug be redirected from the cache too
     path: str = ""
+    # When the next scheduled article goes live (epoch seconds): every cached page lists
+    # articles, so none may outlive that moment.
+    fresh_until: float = float("inf")
 
 
 # This process's own copies of recent pages: a hit then costs one small version read instead
-# of fetching and unpickling a 100 KB page from the cache. Always checked against the shared
-# version, so a copy is never served stale.
-_memo: dict[str, Page] = {}
+# of fetching and unpickling a 100 KB page from the cache. Always checked against the current
+# version, and dropped after ARTICLE_CACHE_SECONDS whatever happens.
+_memo: dict[str, tuple[Page, float]] = {}
 _memo_lock = threading.Lock()
 MEMO_PAGES = 128
 
@@ -53,74 +64,195 @@ MEMO_PAGES = 128
 def _remember(key: str, page: Page) -> None:
     with _memo_lock:
         _memo.pop(key, None)
-        _memo[key] = page
+        _memo[key] = (page, time.monotonic() + settings.ARTICLE_CACHE_SECONDS)
         while len(_memo) > MEMO_PAGES:
             _memo.pop(next(iter(_memo)))
+
+
+def _recall(key: str, version: str) -> Page | None:
+    page, expires = _memo.get(key, (None, 0.0))
+    if page is None or page.version != version or time.monotonic() > expires:
+        return None
+    return page
+
+
+def _current(page: Page | None, version: str) -> bool:
+    return page is not None and page.version == version and time.time() < page.fresh_until
+
+
+NEXT_PUBLISH = "next-publish"
+
+
+def next_publish() -> float:
+    """When the next scheduled article goes live (epoch seconds; infinity if none): from the
+    cache's copy, or the database once that copy is missing or has passed."""
+    moment = cache.get(NEXT_PUBLISH)
+    if moment is None or moment <= time.time():
+        moment = refresh_next_publish()
+    return moment
+
+
+def refresh_next_publish() -> float:
+    from django.db.models import Min
+    from django.utils import timezone
+
+    from .models import Article
+
+    try:
+        upcoming = Article.objects.filter(
+            status=Article.Status.PUBLISHED, published_at__gt=timezone.now()
+        ).aggregate(first=Min("published_at"))["first"]
+    except DatabaseError:
+        return time.time() + settings.PUBLIC_MAX_AGE  # unknown: keep pages briefly
+    moment = upcoming.timestamp() if upcoming else float("inf")
+    cache.set(NEXT_PUBLISH, moment, timeout=settings.PAGE_VERSION_SECONDS)
+    return moment
 
 
 def article_scope(news_code: int) -> str:
     return f"article:{news_code}"
 
 
-def _page_key(request: HttpRequest, scope: str) -> str:
-    # The host is part of the key because canonical links are absolute.
-    return f"page:{scope}:{request.get_host()}"
-
-
 def _version_key(scope: str) -> str:
     return f"page-version:{scope}"
 
 
+@lru_cache(maxsize=1)
+def _shared_hosts() -> frozenset[str]:
+    names = {h for h in settings.ALLOWED_HOSTS if not h.startswith(".") and h != "*"}
+    return frozenset(names | {f"{h}:{settings.SERVED_PORT}" for h in names})
+
+
+def _page_key(request: HttpRequest, scope: str) -> str | None:
+    """Where this request's copy of the page lives, or None when it must not be stored.
+
+    The links in a page are absolute: with DJANGO_SITE_URL they are the same for every request
+    and the key is the scope alone; without it they follow the request, so only the configured
+    host names (bare or with the served port) are stored, and a stream of made-up Host or
+    scheme variants cannot multiply the copies.
+    """
+    if settings.SITE_URL:
+        return f"page:{scope}"
+    host = request.get_host()
+    if host not in _shared_hosts():
+        return None
+    return f"page:{scope}:{request.scheme}://{host}"
+
+
 def shared_rendering(request: HttpRequest) -> bool:
-    """False when a flash message waits for this reader: that page is theirs alone."""
-    return CookieStorage.cookie_name not in request.COOKIES
+    """False when a flash message waits for this reader: that page is theirs alone.
+
+    Only a validly signed message cookie counts; anybody can send `Cookie: messages=x`, and
+    that must not buy them a fresh rendering of a hot page.
+    """
+    raw = request.COOKIES.get(CookieStorage.cookie_name)
+    if raw is None:
+        return True
+    # _decode is how CookieStorage itself reads the cookie: None unless the signature holds.
+    return not CookieStorage(request)._decode(raw)
 
 
-def lookup(request: HttpRequest, scope: str) -> tuple[Page | None, str]:
+def current_version(scope: str) -> str | None:
+    """The scope's version: the cache's copy, or the database's (None if neither answers)."""
+    version = cache.get(_version_key(scope))
+    if version is not None:
+        return version
+    from .models import PageVersion
+
+    try:
+        row = PageVersion.objects.filter(scope=scope).values_list("version", flat=True)
+        return row.first() or NO_ROW
+    except DatabaseError:
+        return None
+
+
+def lookup(request: HttpRequest, scope: str) -> tuple[Page | None, str | None]:
     """The fresh cached page (or None) and the version a new rendering belongs to."""
     if not settings.ARTICLE_CACHE_SECONDS:
-        return None, ""
+        return None, None
     known = getattr(request, "_pagecache", None)
     if known and known[0] == scope:  # the middleware looked already
         return known[1], known[2]
-    versions = caches["shared"]
-    version_key = _version_key(scope)
-    version = versions.get(version_key)
-    if version is None:
-        versions.add(version_key, uuid.uuid4().hex, timeout=None)
-        version = versions.get(version_key)
-    page_key = _page_key(request, scope)
-    page = _memo.get(page_key)
-    if page is None or page.version != version:
-        page = cache.get(page_key)
-        if page is None or page.version != version:
-            page = None
-        else:
-            _remember(page_key, page)
+    version = current_version(scope)
+    key = _page_key(request, scope)
+    page = None
+    if version is not None and key is not None:
+        page = _recall(key, version)
+        if not _current(page, version):
+            page = cache.get(key)
+            if _current(page, version):
+                _remember(key, page)
+            else:
+                page = None
     request._pagecache = (scope, page, version)
     return page, version
 
 
-def store(request: HttpRequest, scope: str, version: str, response: HttpResponse, **where) -> Page:
+def store(
+    request: HttpRequest, scope: str, version: str | None, response: HttpResponse, **where
+) -> Page:
+    """The rendered page as a Page; kept only if its version and key are known, so an unknown
+    or failed page never creates a key."""
+    if version == NO_ROW:
+        version = _first_version(scope)
     body = response.content
     page = Page(
-        version,
+        version or "",
         body,
         gzip.compress(body, compresslevel=6, mtime=0),
         f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"',
+        fresh_until=next_publish() if version else float("inf"),
         **where,
     )
-    if settings.ARTICLE_CACHE_SECONDS:
-        cache.set(_page_key(request, scope), page, timeout=settings.ARTICLE_CACHE_SECONDS)
-        _remember(_page_key(request, scope), page)
+    key = _page_key(request, scope)
+    if settings.ARTICLE_CACHE_SECONDS and version is not None and key is not None:
+        cache.add(_version_key(scope), version, timeout=settings.PAGE_VERSION_SECONDS)
+        cache.set(key, page, timeout=settings.ARTICLE_CACHE_SECONDS)
+        _remember(key, page)
     return page
+
+
+def _first_version(scope: str) -> str | None:
+    """Give a page that rendered fine its first version row (never for unknown pages, which
+    fail to render); None if a change got there first, so this rendering is not kept."""
+    from .models import PageVersion
+
+    fresh = uuid.uuid4().hex
+    try:
+        PageVersion.objects.bulk_create(
+            [PageVersion(scope=scope, version=fresh)], ignore_conflicts=True
+        )
+        current = PageVersion.objects.filter(scope=scope).values_list("version", flat=True)
+        return fresh if current.first() == fresh else None
+    except DatabaseError:
+        return None
+
+
+def accepts_gzip(header: str) -> bool:
+    """Whether an Accept-Encoding value allows gzip (RFC 9110: `gzip;q=0` refuses it)."""
+    wildcard = None
+    for item in header.lower().split(","):
+        coding, *params = (part.strip() for part in item.split(";"))
+        quality = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if coding == "gzip":
+            return quality > 0
+        if coding == "*":
+            wildcard = quality > 0
+    return bool(wildcard)
 
 
 def respond(request: HttpRequest, page: Page) -> HttpResponse:
     """The shared page, gzipped when the client accepts it, with headers that let browsers
     and proxies keep it briefly and revalidate it with If-None-Match. Headers are set
     directly: this runs for every hit."""
-    compressed = "gzip" in request.headers.get("Accept-Encoding", "")
+    compressed = accepts_gzip(request.headers.get("Accept-Encoding", ""))
     etag = page.etag[:-1] + '-gzip"' if compressed else page.etag
     if request.headers.get("If-None-Match") or request.headers.get("If-Modified-Since"):
         response = get_conditional_response(request, etag=etag)
@@ -147,17 +279,30 @@ def private(response: HttpResponse) -> None:
 
 
 def invalidate(scopes: Iterable[str]) -> None:
-    """Mark these pages stale now, and again once the transaction commits (a page rendered
-    in between from the old rows must not survive)."""
-    scopes = list(scopes)
+    """Give these pages a new version, in the caller's transaction: the change and the pages'
+    refresh commit together or not at all. Once committed, the cache's copies of the versions
+    are replaced too; if that fails, they expire within PAGE_VERSION_SECONDS."""
+    from .models import PageVersion
+
+    scopes = sorted(set(scopes))
     if not scopes:
         return
-
-    def bump():
-        caches["shared"].set_many({_version_key(s): uuid.uuid4().hex for s in scopes}, timeout=None)
-
-    bump()
-    transaction.on_commit(bump)
+    version = uuid.uuid4().hex
+    # Until the change commits, readers take the version from the database (the old one there);
+    # once it commits, the cache learns the new one.
+    cache.delete_many([_version_key(scope) for scope in scopes])
+    PageVersion.objects.bulk_create(
+        [PageVersion(scope=scope, version=version) for scope in scopes],
+        update_conflicts=True,
+        unique_fields=["scope"],
+        update_fields=["version"],
+    )
+    transaction.on_commit(
+        lambda: cache.set_many(
+            {_version_key(scope): version for scope in scopes},
+            timeout=settings.PAGE_VERSION_SECONDS,
+        )
+    )
 
 
 class PageCacheMiddleware:

@@ -2,8 +2,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core import signing
 from django.db.models import Count, OuterRef, Subquery, Sum
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +18,9 @@ from newsroom.persian import fa_digits, iso_datetime
 from newsroom.security import same_origin_required
 
 from . import counters, pagecache
-from .models import Article, Category, Tag
+from .models import PREVIEW_SALT, Article, Category, Tag
+
+PREVIEW_MAX_AGE = 30 * 24 * 60 * 60  # a preview link sent to a colleague works for a month
 
 
 def absolute_url(request: HttpRequest, path: str) -> str:
@@ -85,7 +89,7 @@ def article_detail(request: HttpRequest, news_code: int, slug: str | None = None
     # this renders a miss. The version is read before the database, see pagecache.
     shared = pagecache.shared_rendering(request)
     scope = pagecache.article_scope(news_code)
-    _, version = pagecache.lookup(request, scope) if shared else (None, "")
+    _, version = pagecache.lookup(request, scope) if shared else (None, None)
     article = get_object_or_404(Article.objects.published().for_page(), news_code=news_code)
     if slug != article.slug:
         # /news/<code>/ and stale or mistyped slugs all lead to the one canonical address.
@@ -143,6 +147,23 @@ def related_by_tags(articles, tag_ids: list[int]):
 
 
 @require_safe
+def preview(request: HttpRequest, token: str):
+    """A draft or scheduled article as readers will see it: staff only, through a signed
+    link; never cached, never counted, marked «پیش‌نمایش»."""
+    if not (request.user.is_active and request.user.is_staff):
+        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+    try:
+        pk = signing.loads(token, salt=PREVIEW_SALT, max_age=PREVIEW_MAX_AGE)
+    except signing.BadSignature:
+        raise Http404("پیوند پیش‌نمایش معتبر نیست.") from None
+    article = get_object_or_404(Article.objects.for_page(), pk=pk)
+    response = render_article(request, article, preview=True)
+    pagecache.private(response)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_safe
 def short_link(request: HttpRequest, news_code: int):
     article = get_object_or_404(
         Article.objects.published().only("news_code", "slug"), news_code=news_code
@@ -186,13 +207,9 @@ def vote_helpful(request: HttpRequest, news_code: int):
         article.record_vote(helpful=choice == "yes")
         message = "سپاس؛ رأی شما ثبت شد."
     if wants_json:
+        yes, no = article.helpful_counts()
         response = JsonResponse(
-            {
-                "message": message,
-                "yes": fa_digits(article.helpful_yes),
-                "no": fa_digits(article.helpful_no),
-            },
-            status=status,
+            {"message": message, "yes": fa_digits(yes), "no": fa_digits(no)}, status=status
         )
     elif status != 200:
         response = render(

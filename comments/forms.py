@@ -5,19 +5,30 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from newsroom.persian import fa_digits, normalize_text
+from newsroom.persian import fa_digits, has_visible_text, normalize_text
 
 from .models import Comment
+from .names import is_reserved
 
 NAME_MAX = 80
 TEXT_MAX = 2000
+RESERVED_NAME = "این نام برای تحریریه محفوظ است؛ نام دیگری بنویسید."
 NULL_CHARACTERS = ProhibitNullCharactersValidator(
     message="متن نباید نویسهٔ تهی (NUL) داشته باشد؛ آن را پاک کنید و دوباره بفرستید."
 )
 
 
+UNSIGNED = "unsigned"
+
+
 def security_hash(article_pk: int, timestamp: int) -> str:
     return salted_hmac("comments.form", f"{article_pk}-{timestamp}").hexdigest()
+
+
+def signed_time(article_pk: int) -> dict:
+    """A fresh signed time for this article's form: what the minimum-time check counts from."""
+    now = int(time.time())
+    return {"timestamp": now, "security_hash": security_hash(article_pk, now)}
 
 
 class CommentForm(forms.ModelForm):
@@ -29,8 +40,9 @@ class CommentForm(forms.ModelForm):
         label="اگر انسان هستید این خانه را خالی بگذارید",
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
-    timestamp = forms.IntegerField(widget=forms.HiddenInput)
-    security_hash = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    # Blank in the shared (cached) page: see signed_time() and clean().
+    timestamp = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    security_hash = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     class Meta:
         model = Comment
@@ -54,9 +66,6 @@ class CommentForm(forms.ModelForm):
     def __init__(self, article, *args, **kwargs):
         self.article = article
         super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            now = int(time.time())
-            self.initial.update(timestamp=now, security_hash=security_hash(article.pk, now))
         # Lengths are checked in clean_* below with Persian digits in the message.
         for field in self.fields.values():
             field.validators = [
@@ -68,15 +77,19 @@ class CommentForm(forms.ModelForm):
 
     def clean_name(self) -> str:
         name = normalize_text(self.cleaned_data["name"])
-        if not name:
+        # A name of only invisible characters (ZWSP, fillers, bare marks…) is no name.
+        if not has_visible_text(name):
             raise forms.ValidationError("نام خود را بنویسید.")
         if len(name) > NAME_MAX:
             raise forms.ValidationError(f"نام حداکثر {fa_digits(NAME_MAX)} نویسه می‌تواند باشد.")
+        # Readers must not sign as the newsroom: its replies are what they would imitate.
+        if is_reserved(name):
+            raise forms.ValidationError(RESERVED_NAME, code="reserved")
         return name
 
     def clean_text(self) -> str:
         text = normalize_text(self.cleaned_data["text"])
-        if not text:
+        if not has_visible_text(text):
             raise forms.ValidationError("متن دیدگاه را بنویسید.")
         if len(text) > TEXT_MAX:
             raise forms.ValidationError(
@@ -91,6 +104,15 @@ class CommentForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         timestamp, given = cleaned.get("timestamp"), cleaned.get("security_hash")
+        if timestamp is None and not given and "timestamp" not in self.errors:
+            # Sent from the shared page without JavaScript (with it, site.js fetched a signed
+            # time when the reader started writing): the page's age says nothing about this
+            # reader, so the form comes back once, re-signed, and the minimum time counts
+            # from that private page.
+            raise forms.ValidationError(
+                "یک گام مانده است: متن خود را بازبینی کنید و دوباره «ارسال دیدگاه» را بزنید.",
+                code=UNSIGNED,
+            )
         if (
             timestamp is None
             or not given
@@ -119,7 +141,11 @@ class CommentForm(forms.ModelForm):
 
     def fresh_security_fields(self) -> None:
         """After a refusal, re-sign the form so the reader's retry with the kept text works."""
-        now = int(time.time())
         data = self.data.copy()
-        data["timestamp"], data["security_hash"] = now, security_hash(self.article.pk, now)
+        data.update(signed_time(self.article.pk))
         self.data = data
+
+    @property
+    def needs_confirmation_only(self) -> bool:
+        """Nothing is wrong but the missing signed time (a first send without JavaScript)."""
+        return list(self.errors) == ["__all__"] and self.has_error("__all__", UNSIGNED)

@@ -9,15 +9,18 @@ from django.utils.translation import gettext_lazy as _
 
 from articles import pagecache
 from articles.models import Article
-from newsroom.persian import has_persian_letters
+from newsroom.persian import comparable_text, has_persian_letters
+
+from .names import mixes_scripts, name_key
 
 EDITORS_GROUP = "دبیران"
 LINK = re.compile(r"https?://|www\.|\b[\w-]+\.(?:com|ir|net|org|info|xyz|io)\b", re.IGNORECASE)
 
 
 def text_fingerprint(text: str) -> str:
-    """Same words, same fingerprint: spacing and case do not make a comment new."""
-    return hashlib.sha256(" ".join(text.split()).casefold().encode()).hexdigest()
+    """Same visible words, same fingerprint: spacing, case, invisible characters, tatweel and
+    diacritics do not make a comment new (migration 0003 recomputes stored ones)."""
+    return hashlib.sha256(comparable_text(text).encode()).hexdigest()
 
 
 class CommentQuerySet(models.QuerySet):
@@ -34,11 +37,13 @@ class CommentQuerySet(models.QuerySet):
         One UPDATE whose WHERE skips rows already in that status, so when two editors act on
         the same comment at once the first one is recorded and the second changes nothing.
         """
-        changing = self.exclude(status=status)
-        codes = set(changing.values_list("article__news_code", flat=True))
-        changed = changing.update(status=status, moderated_by=by, moderated_at=timezone.now())
-        if changed:
-            pagecache.invalidate(pagecache.article_scope(code) for code in codes)
+        # The decision and the public page's new version commit together, or neither does.
+        with transaction.atomic():
+            changing = self.exclude(status=status)
+            codes = set(changing.values_list("article__news_code", flat=True))
+            changed = changing.update(status=status, moderated_by=by, moderated_at=timezone.now())
+            if changed:
+                pagecache.invalidate(pagecache.article_scope(code) for code in codes)
         return changed
 
     def restore(self, status: str, by, at) -> int:
@@ -154,12 +159,15 @@ class Comment(models.Model):
         A compare-and-set, so of two editors replying at once the second is told, not
         silently overwritten.
         """
-        updated = Comment.objects.filter(pk=self.pk, reply=expected).update(
-            reply=text, reply_by=by if text else None, replied_at=timezone.now() if text else None
-        )
+        with transaction.atomic():
+            updated = Comment.objects.filter(pk=self.pk, reply=expected).update(
+                reply=text,
+                reply_by=by if text else None,
+                replied_at=timezone.now() if text else None,
+            )
+            if updated:
+                pagecache.invalidate([pagecache.article_scope(self.article.news_code)])
         self.refresh_from_db(fields=["reply", "reply_by", "replied_at"])
-        if updated:
-            pagecache.invalidate([pagecache.article_scope(self.article.news_code)])
         return updated == 1
 
     # Hints for the moderation queue.
@@ -168,6 +176,13 @@ class Comment(models.Model):
 
     def lacks_persian(self) -> bool:
         return not has_persian_letters(self.text)
+
+    def name_looks_like_staff(self, staff_keys: frozenset[str]) -> bool:
+        """`staff_keys` from names.staff_name_keys(), read once for a whole list."""
+        return name_key(self.name) in staff_keys
+
+    def name_mixes_scripts(self) -> bool:
+        return mixes_scripts(self.name)
 
 
 class EditorDigest(models.Model):

@@ -1,16 +1,18 @@
 from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError, transaction
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 
+from articles import pagecache
 from articles.models import Article
 from articles.views import render_article
 from newsroom.security import same_origin_required, sender_hash
 
-from .forms import CommentForm
+from .forms import CommentForm, signed_time
 from .models import Comment
 
 RECEIVED = "دیدگاه شما رسید و پس از تأیید دبیران در همین صفحه منتشر می‌شود."
@@ -42,7 +44,8 @@ def post_comment(request, news_code: int):
 
     if not form.is_valid():
         form.fresh_security_fields()
-        return render_article(request, article, comment_form=form, status=400)
+        status = 200 if form.needs_confirmation_only else 400
+        return render_article(request, article, comment_form=form, status=status)
 
     comment = form.save(commit=False)
     comment.article = article
@@ -63,3 +66,14 @@ def post_comment(request, news_code: int):
             raise
     messages.success(request, RECEIVED, extra_tags="comments")
     return redirect(article.get_absolute_url() + "#comments", permanent=False)
+
+
+@require_safe
+def form_token(request, news_code: int):
+    """A signed time for the comment form, fetched by site.js when the reader starts writing
+    (the page itself is shared, so it cannot carry one)."""
+    article = get_object_or_404(Article.objects.published().only("pk"), news_code=news_code)
+    response = JsonResponse(signed_time(article.pk))
+    pagecache.private(response)
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -4,6 +4,7 @@ The calendar and digit work is persiantools'; this module only fixes the site's 
 """
 
 import re
+import unicodedata
 from datetime import datetime
 from functools import lru_cache
 
@@ -18,8 +19,15 @@ ZWNJ = "\u200c"
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # Lone surrogates cannot be stored (PostgreSQL refuses them); they only come from broken input.
 SURROGATES = re.compile("[\ud800-\udfff]")
-# Letters that exist only in the Persian/Arabic script block (not digits or punctuation).
-PERSIAN_LETTER = re.compile("[\u0621-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc]")
+# Letters that exist only in the Persian/Arabic script block (not digits or punctuation, and not
+# tatweel U+0640, which only stretches the letters around it).
+PERSIAN_LETTER = re.compile("[\u0621-\u063f\u0641-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc]")
+# Characters Unicode files as letters or symbols that nevertheless draw nothing: Hangul fillers,
+# the Braille blank, tatweel (a stretch with no letter to stretch), the combining grapheme joiner.
+FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u0640\u034f")
+# Controls, format characters (ZWSP, ZWNJ, marks, BOM, soft hyphen…), separators, and combining
+# marks, which draw only on a letter before them.
+INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Mc", "Me"})
 
 
 def fa_digits(value: object) -> str:
@@ -70,7 +78,45 @@ def normalize_text(value: str) -> str:
 
 
 def has_persian_letters(value: str) -> bool:
-    return bool(PERSIAN_LETTER.search(value))
+    # NFKC turns Arabic presentation forms (ﻼ, ﮐ…) into the letters they draw.
+    return bool(PERSIAN_LETTER.search(unicodedata.normalize("NFKC", value)))
+
+
+def is_visible(char: str) -> bool:
+    """Whether one character draws something by itself (a letter, digit, symbol, punctuation).
+
+    Unassigned and private-use characters count as visible: we cannot know they are blank.
+    """
+    return char not in FILLERS and unicodedata.category(char) not in INVISIBLE_CATEGORIES
+
+
+def has_visible_text(value: str) -> bool:
+    """False for text made only of spaces, invisible characters, fillers and bare marks."""
+    return any(is_visible(char) for char in value)
+
+
+# Arabic ي/ى/ك and Persian ی/ک draw the same in running Persian text.
+_LETTER_FOLD = str.maketrans({"\u064a": "ی", "\u0649": "ی", "\u0643": "ک"})
+
+
+def comparable_text(value: str) -> str:
+    """`value` as a reader sees it, for comparing two texts: without format characters (ZWSP,
+    ZWNJ, directional marks…), fillers, tatweel and diacritics; compatibility forms unified
+    (NFKC), Arabic ي/ك as Persian ی/ک, whitespace collapsed, case folded."""
+    # Invisibles go before NFKC too, so a ZWSP between a letter and its mark cannot keep them
+    # from composing (ا + ◌ٓ → آ).
+    value = unicodedata.normalize("NFKC", "".join(c for c in value if not _is_blank(c)))
+    value = "".join(c for c in value if not _is_blank(c) and not _is_mark(c))
+    return " ".join(value.translate(_LETTER_FOLD).casefold().split())
+
+
+def _is_blank(char: str) -> bool:
+    # Format characters and fillers; whitespace is kept, it separates words.
+    return char in FILLERS or unicodedata.category(char) == "Cf"
+
+
+def _is_mark(char: str) -> bool:
+    return unicodedata.category(char).startswith("M")
 
 
 def persian_slug(value: str) -> str:

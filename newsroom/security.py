@@ -1,6 +1,7 @@
 """Who is posting, and whether the post comes from our own pages."""
 
-from functools import wraps
+import ipaddress
+from functools import cache, wraps
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -10,13 +11,47 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def client_ip(request: HttpRequest) -> str:
-    """REMOTE_ADDR, unless we sit behind our own proxy: then the address that proxy saw, which
-    it appends last to X-Forwarded-For (anything before it the client could have forged)."""
-    if settings.BEHIND_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.rsplit(",", 1)[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address: REMOTE_ADDR, unless that peer is a trusted proxy
+    (settings.TRUSTED_PROXIES); then the X-Forwarded-For entry PROXY_HOPS from the right.
+
+    Each trusted proxy appends the address it saw, so only those last entries are ours; anything
+    further left the client wrote. A short or malformed header stops at the nearest entry a
+    trusted proxy wrote (or the peer itself), never further left.
+    """
+    peer = request.META.get("REMOTE_ADDR", "")
+    if not _is_trusted_proxy(peer):
+        return peer
+    found = peer
+    entries = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    for entry in reversed(entries[-settings.PROXY_HOPS :]):
+        address = _address(entry)
+        if address is None:
+            break
+        found = address
+    return found
+
+
+def _address(value: str) -> str | None:
+    """The address in its canonical spelling (one limit per address), or None if malformed."""
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
+@cache
+def _networks(
+    proxies: tuple[str, ...],
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(proxy) for proxy in proxies)
+
+
+def _is_trusted_proxy(peer: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(peer)
+    except ValueError:
+        return False
+    return any(ip in network for network in _networks(tuple(settings.TRUSTED_PROXIES)))
 
 
 def sender_hash(request: HttpRequest) -> str:

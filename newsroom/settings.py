@@ -12,6 +12,8 @@ import environ
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from newsroom import proxies
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -50,6 +52,8 @@ MIDDLEWARE = [
     # Right after SecurityMiddleware, as whitenoise asks: static files skip the rest of the stack.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A NUL in the query string is a 400 here, before any view can pass it to PostgreSQL.
+    "newsroom.middleware.NulQueryMiddleware",
     # Cached public pages are answered here, with the headers above but before sessions,
     # CSRF, auth and URL dispatch (articles/pagecache.py).
     "articles.pagecache.PageCacheMiddleware",
@@ -107,21 +111,56 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache --------------------------------------------------------------------------------------
-# redis://… selects Django's built-in RedisCache (django-environ picks it when django-redis is
-# not installed), which the rate limiter and the lockout share across processes and machines.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
-# What every process must see at once: the version tokens that invalidate cached pages (the
-# pages themselves may stay in each process's memory). With CACHE_URL that is the same Redis;
-# without it, a folder of files, since local memory is private to each gunicorn worker.
+# The cache speeds the site up and never holds it up (newsroom/cache.py): every backend is wrapped
+# with connect/read timeouts, a circuit breaker and an expiry on every key. Page versions live in
+# the database (articles.PageVersion), so a cache that fails, loses or evicts data can make a
+# page slower, never wrong for longer than PAGE_VERSION_SECONDS.
+CACHE_TIMEOUT_SECONDS = env.float("CACHE_TIMEOUT_SECONDS", default=0.25)
+CACHE_RETRY_SECONDS = env.float("CACHE_RETRY_SECONDS", default=5)
+CACHE_MAX_SECONDS = env.int("CACHE_MAX_SECONDS", default=24 * 60 * 60)
 if env.str("CACHE_URL", default=""):
-    CACHES["shared"] = dict(CACHES["default"])
-else:
-    CACHES["shared"] = {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": env.str("SHARED_CACHE_DIR", default=str(BASE_DIR / "var" / "cache")),
-        # One database, one set of tokens: tests and live servers on other databases don't mix.
-        "KEY_PREFIX": hashlib.blake2b(str(DATABASES["default"]["NAME"]).encode()).hexdigest()[:12],
+    # CACHE_URL=redis://host:port/db: Django's RedisCache, shared by every process and machine.
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    _redis = env.cache("CACHE_URL")
+    _cache = {
+        "BACKEND": "newsroom.cache.ResilientRedisCache",
+        "LOCATION": _redis["LOCATION"],
+        "KEY_PREFIX": _redis.get("KEY_PREFIX", ""),
+        "OPTIONS": {
+            **_redis.get("OPTIONS", {}),
+            "socket_connect_timeout": CACHE_TIMEOUT_SECONDS,
+            "socket_timeout": CACHE_TIMEOUT_SECONDS,
+            # No retries: the breaker decides when to try again, a request never waits twice.
+            "retry": Retry(NoBackoff(), 0),
+        },
     }
+else:
+    # The embedded default: SQLite files that every worker on this machine shares (limits and
+    # page versions hold across workers); one folder per database, so test servers never mix.
+    _cache = {
+        "BACKEND": "newsroom.cache.ResilientDiskCache",
+        "LOCATION": str(
+            Path(env.str("SHARED_CACHE_DIR", default=str(BASE_DIR / "var" / "cache")))
+            / hashlib.blake2b(str(DATABASES["default"]["NAME"]).encode()).hexdigest()[:12]
+        ),
+        "SHARDS": 4,
+        "DATABASE_TIMEOUT": CACHE_TIMEOUT_SECONDS,
+        # Nothing is evicted to make room (junk cannot push a limit's counter out); expired
+        # keys are culled as usual, and every key has an expiry.
+        "OPTIONS": {"eviction_policy": "none", "size_limit": 2**30},
+    }
+CACHES = {
+    # Rendered pages and their version tokens; while the cache is away, a miss.
+    "default": {**_cache, "TIMEOUT": 300},
+    # django-ratelimit's counters; while the cache is away, this process's memory counts.
+    "limits": {**_cache, "TIMEOUT": 300, "FALLBACK": "local"},
+}
+RATELIMIT_USE_CACHE = "limits"
+# How long a page's version token stays in the cache before it is read from the database again:
+# the most a page can lag behind a decision whose cache update was lost in an outage.
+PAGE_VERSION_SECONDS = env.int("PAGE_VERSION_SECONDS", default=10)
 # Rendered article and home pages stay in that cache this long, or until their content changes
 # (articles/pagecache.py); 0 turns the app cache off (the benchmark measures both).
 ARTICLE_CACHE_SECONDS = env.int("ARTICLE_CACHE_SECONDS", default=600)
@@ -143,15 +182,20 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Admin password guessing: 5 failures from one address lock it out for 15 minutes, with a
-# Persian page (HTTP 429) and a log line from axes. Attempts are kept in the database, so the
-# lockout holds across processes and machines.
+# Admin password guessing: 5 failures from one address, or against one user name from
+# anywhere, lock that address or account out for 15 minutes, with a Persian page (HTTP 429) and
+# a log line. By name too, so guesses spread over many addresses count; the price is that anyone
+# can lock an account for the cool-off (`manage.py axes_reset_username` lifts it). Attempts are
+# kept in the database, so the lockout holds across processes and machines.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "newsroom.security.client_ip"
+# A success forgives only that user's own failures from that address (newsroom/lockout.py), so
+# an editor's good sign-ins cannot wipe guesses at someone else's password.
 AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "newsroom.lockout.SignInAttempts"
 
 # --- Language and time --------------------------------------------------------------------------
 LANGUAGE_CODE = "fa"
@@ -187,11 +231,13 @@ SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-# DJANGO_BEHIND_PROXY=on: our own proxy (deploy/nginx) sets X-Forwarded-Proto and appends the
-# client address to X-Forwarded-For; without it both headers are ignored as client-forgeable.
-BEHIND_PROXY = env.bool("DJANGO_BEHIND_PROXY", default=False)
-if BEHIND_PROXY:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# X-Forwarded-For counts only from these direct peers (newsroom.security.client_ip), taking
+# the entry PROXY_HOPS from the right; DJANGO_BEHIND_PROXY=on alone trusts our nginx on this
+# machine, off trusts nobody (newsroom/proxies.py).
+TRUSTED_PROXIES = proxies.trusted_proxies(env)
+PROXY_HOPS = proxies.proxy_hops(env)
+# No SECURE_PROXY_SSL_HEADER: Django would take it from any peer. gunicorn sets the scheme from
+# X-Forwarded-Proto of the same trusted proxies only (gunicorn.conf.py).
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -243,6 +289,9 @@ SITE_NAME = "تحریریه"
 # The absolute origin used in canonical links, Open Graph and JSON-LD when a page is rendered
 # (empty: taken from the request).
 SITE_URL = env.str("DJANGO_SITE_URL", default="").rstrip("/")
+# The port gunicorn serves on (gunicorn.conf.py reads the same variable): without SITE_URL, pages
+# are cached only for the configured host names, bare or with this port (articles/pagecache.py).
+SERVED_PORT = env.str("PORT", default="8000")
 
 # --- Comments -----------------------------------------------------------------------------------
 COMMENT_RATE = env.str("COMMENT_RATE", default="5/m")
@@ -256,10 +305,6 @@ SILENCED_SYSTEM_CHECKS = [
     # django-ratelimit lists only django-redis; Django's own RedisCache increments atomically too.
     "django_ratelimit.W001",
 ]
-if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
-    # The embedded default counts per process (each gunicorn worker separately); CACHE_URL=redis
-    # makes the limit hold across processes and machines.
-    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
 CSRF_FAILURE_VIEW = "newsroom.views.csrf_failure"
 # --- Mail ---------------------------------------------------------------------------------------
 # EMAIL_URL (django-environ): smtp+tls://user:password@host:587, or the console backend that

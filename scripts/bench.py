@@ -33,6 +33,9 @@ from pathlib import Path
 from urllib.parse import quote, urljoin, urlsplit
 
 BASE = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE))
+from tests import livenginx  # noqa: E402  (deploy/nginx.conf made local, shared with the tests)
+
 PYTHON = sys.executable
 GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
 GOVERNOR = 673206
@@ -453,65 +456,14 @@ def comment_posts(bench: Bench, database: str, env: dict) -> PostReport:
 
 # --- nginx --------------------------------------------------------------------------------------
 
-NGINX_HTTP = """# deploy/nginx.conf made local: loopback, no TLS, temporary paths.
-daemon off;
-worker_processes auto;
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    types {{
-        text/html html; text/css css; application/javascript js; image/svg+xml svg;
-        font/woff2 woff2; image/png png; image/jpeg jpg; application/json json;
-    }}
-    default_type application/octet-stream;
-    access_log off;
-    sendfile on;
-    client_body_temp_path {tmp}/client_body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-{site}
-}}
-"""
-
-
-def nginx_conf(root: Path, app_port: int, port: int) -> str:
-    """The real site config (deploy/nginx.conf) with only what cannot run here replaced."""
-    site = (BASE / "deploy" / "nginx.conf").read_text()
-    site = re.sub(r"server \{\s*listen 80;.*?\n\}\n", "", site, flags=re.S)  # https redirect
-    site = "\n".join(
-        line for line in site.splitlines() if not re.match(r"\s*(ssl_|http2 |listen \[::\])", line)
-    )
-    for real, local in [
-        ("listen 443 ssl;", f"listen 127.0.0.1:{port};"),
-        ("server 127.0.0.1:8000", f"server 127.0.0.1:{app_port}"),
-        ("/var/cache/nginx/newsroom", str(root / "cache")),
-        ("/srv/newsroom/staticfiles/", f"{BASE / 'staticfiles'}/"),
-        ("/srv/newsroom/media/", f"{root / 'media'}/"),
-    ]:
-        if real not in site:
-            raise RuntimeError(f"deploy/nginx.conf no longer has {real!r}: update bench.py")
-        site = site.replace(real, local)
-    return NGINX_HTTP.format(tmp=root, site=site)
-
 
 def start_nginx(bench: Bench, app_port: int) -> Server:
+    """deploy/nginx.conf itself in front of app_port (tests/livenginx.py makes it local)."""
     root = bench.tmp / "nginx"
-    for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi", "cache"):
-        (root / sub).mkdir(parents=True, exist_ok=True)
-    # nginx started as root runs its workers as nobody: they must reach the cache and temp dirs.
-    bench.tmp.chmod(0o755)
-    for path in [root, *root.iterdir()]:
-        path.chmod(0o777)
+    root.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    conf = root / "nginx.conf"
-    conf.write_text(nginx_conf(root, app_port, port))
-    proc = bench.procs.start(
-        ["nginx", "-p", str(root), "-c", str(conf), "-e", str(root / "error.log")],
-        log_path=root / "stdout.log",
-    )
+    args = livenginx.write_conf(root, app_port, port)
+    proc = bench.procs.start(args, log_path=root / "stdout.log")
     server = Server("nginx", port, proc, root / "error.log")
     bench.wait_ready(server, "/")
     log(f"nginx on 127.0.0.1:{port} in front of :{app_port}")

@@ -3,10 +3,12 @@ import time
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import caches
 from django.core.management import call_command
 
+from articles import counters
 from articles.models import Article
 from comments.forms import security_hash
 from comments.models import EDITORS_GROUP
@@ -22,10 +24,11 @@ REFERENCE = json.loads((Path(__file__).parent / "data" / "editorial_reference.js
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     # Rate-limit counters and cached pages must not leak from one test into the next.
-    for alias in ("default", "shared"):
+    for alias in settings.CACHES:
         caches[alias].clear()
+    counters._pending.clear()
     yield
-    for alias in ("default", "shared"):
+    for alias in settings.CACHES:
         caches[alias].clear()
 
 

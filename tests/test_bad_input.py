@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from articles.models import Article
 from comments.forms import security_hash
 from comments.models import Comment
 from tests.conftest import comment_data
@@ -197,3 +198,140 @@ def test_property_any_form_ends_in_4xx_or_a_hidden_comment(article, name, email,
         assert 0 < len(comment.text) <= 2000 and 0 < len(comment.name) <= 80
     if response.status_code == 400:
         assert "لطفاً" in response.content.decode() or "errorlist" in response.content.decode()
+
+
+DESK = "/admin/comments/comment/"
+
+
+def queued(article) -> Comment:
+    return Comment.objects.create(article=article, name="خواننده", text="دیدگاه", sender_hash="s")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "status=%00",
+        "status=bogus",
+        "status=PENDING",
+        "status=pending%00",
+        "status=" + "x" * 5000,
+        "status=pending&status=%00",
+        "q=%00",
+        "q=a%00b",
+        "q=" + "%D8%B3" * 3000,
+        "article__id__exact=%00",
+        "article__id__exact=abc",
+        "article__id__exact=99999999999999999999999",
+        "article__id__exact=-1",
+        "article__isnull=%00",
+        "created_at__gte=%00",
+        "created_at__lt=abc",
+        "created_at__year=%00",
+        "created_at__year=99999",
+        "created_at__year=2025&created_at__month=13",
+        "created_at__year=2025&created_at__month=2&created_at__day=31",
+        "o=%00",
+        "o=99",
+        "o=-1.abc",
+        "p=%00",
+        "p=-1",
+        "p=99999",
+        "all=%00",
+        "e=%00",
+        "_to_field=%00",
+        "_to_field=sender_hash",
+        "_popup=%00",
+        "_facets=%00",
+        "sender_hash=%00",
+        "text__regex=%00",
+        "text__regex=(",
+        "name__iregex=[",
+        "created_at__regex=(",
+        "status__regex=(",
+        "article__headline__regex=(",
+        "id__in=1,abc",
+        "id__gt=99999999999999999999999",
+        "created_at__range=a",
+        "created_at__date=x",
+        "reply_by__password__startswith=a",
+        "%00=%00",
+    ],
+)
+def test_desk_changelist_parameters_answer_4xx_or_a_page(admin_client, article, query):
+    queued(article)
+    response = admin_client.get(f"{DESK}?{query}", follow=True)
+    assert response.status_code in (200, 400), response.status_code
+    if response.status_code == 400:
+        assert "درخواست نادرست" in response.content.decode()
+
+
+@pytest.mark.parametrize("status", ["%00", "bogus", "all%00"])
+def test_unknown_status_is_a_persian_400_and_changes_nothing(admin_client, article, status):
+    comment = queued(article)
+    listing = admin_client.get(f"{DESK}?status={status}")
+    assert listing.status_code == 400
+    assert "درخواست نادرست" in listing.content.decode()
+    action = admin_client.post(
+        f"{DESK}?status={status}", {"action": "approve", "_selected_action": [comment.pk]}
+    )
+    assert action.status_code == 400
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/?q=%00",
+        "/news/673206/?utm=%00",
+        "/?%00",
+        DESK + "?q=%00",
+        "/admin/articles/article/?q=a%00",
+    ],
+)
+def test_nul_in_a_query_string_is_a_persian_400(admin_client, article, url):
+    response = admin_client.get(url)
+    assert response.status_code == 400
+    assert "درخواست نادرست" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        (DESK, {"action": "approve", "_selected_action": ["%00", "\x00", "abc"]}),
+        (DESK, {"action": "\x00", "_selected_action": ["1"]}),
+        (DESK, {"action": "approve", "select_across": "\x00", "index": "\x00"}),
+        (DESK + "\x00/change/", None),
+        (DESK + "abc/change/", None),
+        (DESK + "99999999999999999999999/change/", None),
+    ],
+)
+def test_desk_actions_and_pages_with_bad_ids(admin_client, article, url, data):
+    comment = queued(article)
+    if data is None:
+        response = admin_client.get(url, follow=True)
+    else:
+        response = admin_client.post(url, data, follow=True)
+    assert response.status_code in (200, 400, 404), response.status_code
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        ("/admin/articles/article/?headline__regex=(", None),
+        ("/admin/articles/article/?lead__iregex=[", None),
+        ("/admin/articles/category/?name__regex=(", None),
+        ("/admin/articles/tag/?slug__regex=(", None),
+        ("/admin/articles/article/", {"action": "delete_selected", "_selected_action": ["abc"]}),
+        ("/admin/articles/tag/", {"action": "delete_selected", "_selected_action": ["1x"]}),
+    ],
+)
+def test_article_desk_refuses_patterns_and_bad_ids(admin_client, article, url, data):
+    if data is None:
+        response = admin_client.get(url, follow=True)
+    else:
+        response = admin_client.post(url, data, follow=True)
+    assert response.status_code in (200, 400), response.status_code
+    assert Article.objects.filter(pk=article.pk).exists()

@@ -7,7 +7,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def variables() -> set[str]:
-    settings = (ROOT / "newsroom" / "settings.py").read_text()
+    # proxies.py reads the proxy variables for both the settings and gunicorn.conf.py.
+    settings = "".join(
+        (ROOT / "newsroom" / name).read_text() for name in ("settings.py", "proxies.py")
+    )
     gunicorn = (ROOT / "gunicorn.conf.py").read_text()
     return set(re.findall(r'env(?:\.\w+)?\("([A-Z_]+)"', settings)) | set(
         re.findall(r"environ\.get\([\"']([A-Z_]+)[\"']", gunicorn)

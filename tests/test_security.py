@@ -1,19 +1,29 @@
 """Production configuration, security headers on every page, and the admin lockout."""
 
 import importlib
+import ipaddress
 import logging
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.test import Client, RequestFactory
 from django.urls import clear_url_caches
 
+from comments.models import Comment
+from newsroom.proxies import proxy_hops, trusted_proxies
+from newsroom.security import client_ip
 from tests.conftest import comment_data
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[1]
+GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+NGINX_CONF = (ROOT / "deploy" / "nginx.conf").read_text()
 PRODUCTION_ENV = {
     "DJANGO_ENV_FILE": "/nonexistent",  # only what is given here, not the developer's .env
     "DJANGO_DEBUG": "off",
@@ -57,9 +67,10 @@ def test_production_cookies_are_secure():
         "s.SECURE_SSL_REDIRECT, s.SECURE_PROXY_SSL_HEADER)"
     )
     result = manage("shell", "-c", code, env=PRODUCTION_ENV)
-    assert result.stdout.split("\n")[-2] == (
-        "True True True Lax Lax 31536000 True ('HTTP_X_FORWARDED_PROTO', 'https')"
-    ), result.stderr
+    # No SECURE_PROXY_SSL_HEADER: gunicorn sets the scheme from trusted proxies only.
+    assert result.stdout.split("\n")[-2] == "True True True Lax Lax 31536000 True None", (
+        result.stderr
+    )
 
 
 @pytest.fixture
@@ -143,6 +154,14 @@ def test_admin_lockout_after_failed_sign_ins(client, editor, caplog):
     assert "_auth_user_id" not in client.session
 
 
+def test_admin_lockout_page_names_the_account_or_address(client, editor):
+    for _ in range(5):
+        client.post("/admin/login/", {"username": "dabir", "password": "wrong"})
+    locked = client.post("/admin/login/", {"username": "dabir", "password": "wrong"})
+    assert locked.status_code == 429
+    assert "این حساب یا از این نشانی" in locked.content.decode()
+
+
 def test_successful_sign_in_is_not_locked(client, editor):
     for _ in range(3):
         client.post("/admin/login/", {"username": "dabir", "password": "wrong"})
@@ -176,3 +195,220 @@ def test_comment_post_headers_from_a_browser_on_our_site_pass(client, article):
         secure=True,
     )
     assert response.status_code == 302
+
+
+# --- Client address and scheme behind proxies ----------------------------------------------------
+
+FORGED = {
+    "HTTP_X_FORWARDED_FOR": "6.6.6.6",
+    "HTTP_X_FORWARDED_PROTO": "https",
+    "HTTP_X_FORWARDED_SSL": "on",
+}
+
+
+@pytest.fixture
+def behind(settings):
+    """Configure the trusted proxies and hops as the environment would."""
+
+    def configure(proxies=("127.0.0.1", "::1"), hops=1):
+        settings.TRUSTED_PROXIES = list(proxies)
+        settings.PROXY_HOPS = hops
+
+    return configure
+
+
+def request_from(peer: str, forwarded_for: str | None = None, **extra):
+    headers = {"HTTP_X_FORWARDED_FOR": forwarded_for} if forwarded_for is not None else {}
+    return RequestFactory().get("/", REMOTE_ADDR=peer, **headers, **extra)
+
+
+def test_forged_headers_from_a_direct_client_change_neither_address_nor_scheme(settings):
+    assert settings.TRUSTED_PROXIES == []  # DJANGO_BEHIND_PROXY off (the tests' default)
+    request = RequestFactory().get("/", REMOTE_ADDR="198.51.100.7", **FORGED)
+    assert client_ip(request) == "198.51.100.7"
+    assert request.scheme == "http" and not request.is_secure()
+
+
+@pytest.mark.parametrize(
+    ("proxies", "hops", "peer", "forwarded_for", "expected", "why"),
+    [
+        (["127.0.0.1", "::1"], 1, "127.0.0.1", "6.6.6.6, 203.0.113.7", "203.0.113.7", "nginx"),
+        (["127.0.0.1", "::1"], 1, "::1", "203.0.113.7", "203.0.113.7", "nginx over IPv6"),
+        (["127.0.0.1", "::1"], 1, "198.51.100.9", "203.0.113.7", "198.51.100.9", "not a proxy"),
+        (["127.0.0.1"], 1, "127.0.0.1", None, "127.0.0.1", "no header: the proxy itself"),
+        (["127.0.0.1"], 1, "127.0.0.1", "bogus", "127.0.0.1", "malformed: the proxy itself"),
+        (["127.0.0.1"], 1, "127.0.0.1", "", "127.0.0.1", "empty header"),
+        (["10.0.0.0/8"], 1, "10.1.2.3", "203.0.113.7", "203.0.113.7", "a proxy network"),
+        (["10.0.0.0/8"], 1, "127.0.0.1", "203.0.113.7", "127.0.0.1", "loopback not listed"),
+        (["127.0.0.1"], 1, "127.0.0.1", "2001:DB8:0::1", "2001:db8::1", "one spelling"),
+        # CDN → nginx → app: the CDN appends the client, nginx appends the CDN.
+        (["127.0.0.1"], 2, "127.0.0.1", "6.6.6.6, 203.0.113.7, 192.0.2.50", "203.0.113.7", "cdn"),
+        (["127.0.0.1"], 2, "127.0.0.1", "192.0.2.50", "192.0.2.50", "short: nearest trusted"),
+        (["127.0.0.1"], 2, "127.0.0.1", "x, 192.0.2.50", "192.0.2.50", "malformed: nearest"),
+        (
+            ["127.0.0.1"],
+            2,
+            "127.0.0.1",
+            "203.0.113.7, 1.2.3.4:80",
+            "127.0.0.1",
+            "last entry malformed",
+        ),
+        ([], 1, "127.0.0.1", "203.0.113.7", "127.0.0.1", "proxy setting off"),
+    ],
+)
+def test_client_address_takes_the_trusted_hop(
+    behind, proxies, hops, peer, forwarded_for, expected, why
+):
+    behind(proxies, hops)
+    assert client_ip(request_from(peer, forwarded_for)) == expected, why
+
+
+def test_rotating_forged_addresses_share_one_comment_limit(settings, behind, client, article):
+    behind(["192.0.2.10"])  # nginx on another machine; this client reaches the app directly
+    settings.COMMENT_RATE = "3/m"
+    statuses = [
+        client.post(
+            "/news/673206/comments/",
+            comment_data(article, text=f"دیدگاه با نشانی ساختگی {n}"),
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
+        ).status_code
+        for n in range(6)
+    ]
+    assert statuses == [302, 302, 302, 429, 429, 429]
+    assert Comment.objects.count() == 3
+    assert Comment.objects.values("sender_hash").distinct().count() == 1
+
+
+def test_comments_behind_our_proxy_are_limited_per_forwarded_client(
+    settings, behind, client, article
+):
+    behind()
+    settings.COMMENT_RATE = "1/m"
+    for n in range(2):
+        response = client.post(
+            "/news/673206/comments/",
+            comment_data(article, text=f"دیدگاه خوانندهٔ {n}"),
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
+        )
+        assert response.status_code == 302
+    assert Comment.objects.values("sender_hash").distinct().count() == 2
+
+
+def test_proxy_settings_come_from_the_environment():
+    import environ
+
+    def env(**values):
+        os_env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+        e = environ.Env()
+        e.ENVIRON = {**os_env, **values}
+        return e
+
+    assert trusted_proxies(env()) == []
+    assert trusted_proxies(env(DJANGO_TRUSTED_PROXIES="10.0.0.0/8")) == []
+    assert trusted_proxies(env(DJANGO_BEHIND_PROXY="on")) == ["127.0.0.1", "::1"]
+    assert trusted_proxies(
+        env(DJANGO_BEHIND_PROXY="on", DJANGO_TRUSTED_PROXIES="10.0.0.0/8,192.0.2.1")
+    ) == ["10.0.0.0/8", "192.0.2.1"]
+    with pytest.raises(ImproperlyConfigured):
+        trusted_proxies(env(DJANGO_BEHIND_PROXY="on", DJANGO_TRUSTED_PROXIES="10.0.0.1/8"))
+    assert proxy_hops(env()) == 1
+    assert proxy_hops(env(DJANGO_PROXY_HOPS="2")) == 2
+    with pytest.raises(ImproperlyConfigured):
+        proxy_hops(env(DJANGO_PROXY_HOPS="0"))
+
+
+def gunicorn_config(env: dict) -> dict[str, str]:
+    """gunicorn.conf.py as gunicorn reads it, with `env` as the environment."""
+    result = subprocess.run(  # noqa: S603 (our own gunicorn)
+        [GUNICORN, "-c", "gunicorn.conf.py", "--print-config", "newsroom.wsgi"],
+        cwd=ROOT,
+        env={**{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    lines = (line.partition("=") for line in result.stdout.splitlines())
+    return {name.strip(): value.strip() for name, _, value in lines}
+
+
+def test_gunicorn_trusts_the_scheme_from_the_same_proxies_only():
+    direct = gunicorn_config({**PRODUCTION_ENV, "DJANGO_BEHIND_PROXY": "off"})
+    assert direct["forwarded_allow_ips"] == "[]"
+    assert direct["secure_scheme_headers"] == "{'X-FORWARDED-PROTO': 'https'}"
+    behind_nginx = gunicorn_config(PRODUCTION_ENV)
+    assert behind_nginx["forwarded_allow_ips"] == "['127.0.0.1', '::1']"
+    listed = gunicorn_config({**PRODUCTION_ENV, "DJANGO_TRUSTED_PROXIES": "10.0.0.0/8"})
+    assert listed["forwarded_allow_ips"] == "['10.0.0.0/8']"
+
+
+def test_gunicorn_listens_only_where_nginx_reaches_it():
+    service = (ROOT / "deploy" / "newsroom.service").read_text()
+    host, port = re.search(r"^Environment=HOST=(\S+) PORT=(\d+)$", service, re.M).groups()
+    assert ipaddress.ip_address(host).is_loopback
+    upstream = re.search(r"upstream newsroom_app \{\s*(?:#.*\n\s*)*server (\S+)", NGINX_CONF)
+    assert upstream.group(1) == f"{host}:{port}"
+
+
+def test_nginx_reads_whole_requests_and_cuts_slow_clients_off():
+    for directive in (
+        "client_header_timeout 10s;",
+        "client_body_timeout 10s;",
+        "send_timeout 10s;",
+        "proxy_request_buffering on;",
+        "proxy_buffering on;",
+    ):
+        assert directive in NGINX_CONF
+
+
+# --- Admin sign-in: guesses across accounts ------------------------------------------------------
+
+
+def sign_in(client, username: str, password: str, **extra):
+    """The admin login form as a browser sends it, CSRF token and all."""
+    client.get("/admin/login/", **extra)
+    return client.post(
+        "/admin/login/?next=/admin/",
+        {
+            "username": username,
+            "password": password,
+            "csrfmiddlewaretoken": client.cookies["csrftoken"].value,
+        },
+        **extra,
+    )
+
+
+def test_good_sign_ins_between_guesses_do_not_reset_them(editor, django_user_model):
+    django_user_model.objects.create_superuser("modir", password="Sup3r-long-Passw0rd!")
+    guesser = Client(enforce_csrf_checks=True)
+    for n in range(4):
+        assert sign_in(guesser, "modir", f"guess-{n}").status_code == 200
+        # The editor signs in properly from the same address between guesses.
+        assert (
+            sign_in(Client(enforce_csrf_checks=True), "dabir", "x-long-Passw0rd!").status_code
+            == 302
+        )
+    fifth = sign_in(guesser, "modir", "guess-4")
+    assert fifth.status_code == 429
+    assert "ورود موقتاً بسته شد" in fifth.content.decode()
+    # The account is locked wherever the right password comes from, for the cool-off.
+    owner = Client(enforce_csrf_checks=True)
+    refused = sign_in(owner, "modir", "Sup3r-long-Passw0rd!", REMOTE_ADDR="198.51.100.20")
+    assert refused.status_code == 429
+    assert "ورود موقتاً بسته شد" in refused.content.decode()
+    assert "_auth_user_id" not in owner.session
+    # An administrator lifts it from the command line.
+    call_command("axes_reset_username", "modir", verbosity=0)
+    assert (
+        sign_in(owner, "modir", "Sup3r-long-Passw0rd!", REMOTE_ADDR="198.51.100.20").status_code
+        == 302
+    )
+
+
+def test_a_sign_in_forgives_only_the_users_own_failures(editor):
+    typist = Client(enforce_csrf_checks=True)
+    for _ in range(2):
+        for _ in range(4):
+            assert sign_in(typist, "dabir", "typo").status_code == 200
+        assert sign_in(typist, "dabir", "x-long-Passw0rd!").status_code == 302
+        typist.post("/admin/logout/", {"csrfmiddlewaretoken": typist.cookies["csrftoken"].value})

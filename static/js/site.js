@@ -37,6 +37,31 @@
     });
   });
 
+  // The comment form's signed time, fetched when the reader starts writing: the page is shared
+  // and cached, so a time printed in it says nothing about when this reader opened it.
+  // (Without JS, the first send comes back once, re-signed, to be sent again.)
+  document.querySelectorAll("form.comment-form[data-token]").forEach((form) => {
+    const time = form.querySelector('input[name="timestamp"]');
+    const hash = form.querySelector('input[name="security_hash"]');
+    if (!time || !hash || time.value) return;
+    let asked = false;
+    form.addEventListener("focusin", async () => {
+      if (asked) return;
+      asked = true;
+      try {
+        const response = await fetch(form.dataset.token, {
+          headers: { Accept: "application/json" }, credentials: "same-origin",
+        });
+        if (!response.ok) throw new Error(String(response.status));
+        const data = await response.json();
+        time.value = data.timestamp;
+        hash.value = data.security_hash;
+      } catch {
+        asked = false; // try again on the next focus; without it the form still works
+      }
+    });
+  });
+
   // «آیا این خبر مفید بود؟» in place; without JS the same form posts and comes back.
   document.querySelectorAll("form.helpful").forEach((form) => {
     const status = form.querySelector(".helpful-status");

@@ -31,8 +31,20 @@ def test_conditional_request_answers_304(client, article):
     assert client.get(url, HTTP_IF_NONE_MATCH='"something-else"').status_code == 200
 
 
-def test_cached_copy_runs_no_query(client, article, django_assert_num_queries):
+def test_cached_copy_runs_no_query(
+    client, article, django_assert_num_queries, django_capture_on_commit_callbacks
+):
     url = article.get_absolute_url()
+    # The first rendering ever also reads its version, writes its first one (3) and reads when
+    # the next scheduled article goes live (1).
+    with django_assert_num_queries(ARTICLE_PAGE_QUERIES + 4):
+        client.get(url)
+    with django_assert_num_queries(0):
+        assert client.get(url).status_code == 200
+    # After a change has committed, the cache knows the new version: a rendering is the page's
+    # own queries, and the next request none.
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save()
     with django_assert_num_queries(ARTICLE_PAGE_QUERIES):
         client.get(url)
     with django_assert_num_queries(0):
@@ -145,3 +157,29 @@ def test_cached_hit_carries_the_security_headers(client, article):
     assert "default-src 'none'" in hit["Content-Security-Policy"]
     assert hit["X-Content-Type-Options"] == "nosniff"
     assert "camera=()" in hit["Permissions-Policy"]
+
+
+def test_a_scheduled_article_appears_at_its_time_without_waiting_for_the_cache(
+    client, article, django_capture_on_commit_callbacks
+):
+    import time
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    goes_live = timezone.now() + timedelta(seconds=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        Article.objects.create(
+            headline="خبری که سر ساعتش منتشر می‌شود",
+            lead="لید",
+            news_code=43,
+            category=article.category,
+            status=Article.Status.PUBLISHED,
+            published_at=goes_live,
+        )
+    for url in ("/", article.get_absolute_url()):
+        assert "سر ساعتش" not in client.get(url).content.decode()
+        assert "سر ساعتش" not in client.get(url).content.decode()  # the cached copy
+    time.sleep(max(0.0, (goes_live - timezone.now()).total_seconds()) + 0.1)
+    assert "سر ساعتش" in client.get("/").content.decode()
+    assert "سر ساعتش" in client.get(article.get_absolute_url()).content.decode()  # «آخرین اخبار»

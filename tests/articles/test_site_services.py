@@ -4,7 +4,6 @@ import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -27,7 +26,7 @@ def publish(category, code, headline, lead="لید خبر", *, days_ago=0, **fie
 
 
 # --- Views ----------------------------------------------------------------------------------
-def test_views_are_counted_in_the_cache_and_folded_exactly(client, article, settings):
+def test_views_are_counted_in_memory_and_folded_exactly(client, article, settings):
     settings.VIEW_FOLD_SECONDS = 3600  # fold only when asked, below
     before = article.view_count
     for _ in range(137):
@@ -37,12 +36,12 @@ def test_views_are_counted_in_the_cache_and_folded_exactly(client, article, sett
     article.refresh_from_db()
     assert article.view_count == before  # no database write per view
     assert counters.pending(article.news_code) == 137
-    call_command("fold_views", verbosity=0)
+    assert counters.fold() == 137
     article.refresh_from_db()
     assert article.view_count == before + 137
     assert DailyViews.objects.get(article=article).count == 137
     assert counters.pending(article.news_code) == 0
-    call_command("fold_views", verbosity=0)  # folding again adds nothing
+    assert counters.fold() == 0  # folding again adds nothing
     article.refresh_from_db()
     assert article.view_count == before + 137
 
@@ -58,12 +57,43 @@ def test_views_fold_by_themselves_after_the_interval(client, article, settings):
 def test_unknown_code_views_are_dropped_on_fold(client, article, settings):
     settings.VIEW_FOLD_SECONDS = 3600
     client.get("/hit/424242.gif")
-    call_command("fold_views", verbosity=0)
+    assert counters.fold() == 0
     assert not DailyViews.objects.exists()
+    assert counters.pending(424242) == 0  # dropped, not kept for ever
+
+
+@pytest.mark.parametrize(
+    "path", ["/hit/99999999999999999999999.gif", "/hit/2147483648.gif", "/hit/0.gif"]
+)
+def test_out_of_range_codes_are_404_and_never_block_a_fold(client, article, settings, path):
+    settings.VIEW_FOLD_SECONDS = 3600
+    assert client.get(path).status_code == 404
+    assert client.get(f"/news/{path[5:-4]}/").status_code == 404
+    client.get(f"/hit/{article.news_code}.gif")
+    assert counters.fold() == 1
+    article.refresh_from_db()
+    assert article.view_count == 1
+
+
+def test_a_fold_that_cannot_reach_the_database_keeps_its_counts(client, article, settings):
+    from unittest import mock
+
+    from django.db import OperationalError
+
+    settings.VIEW_FOLD_SECONDS = 3600
+    for _ in range(3):
+        assert client.get(f"/hit/{article.news_code}.gif").status_code == 200
+    with mock.patch("articles.models.DailyViews.objects.create", side_effect=OperationalError):
+        assert counters.fold() == 0
+    assert counters.pending(article.news_code) == 3
+    assert counters.fold() == 3
+    article.refresh_from_db()
+    assert article.view_count == 3
 
 
 # --- Helpful votes --------------------------------------------------------------------------
-def test_helpful_vote_without_javascript_once_per_reader(article):
+def test_helpful_vote_without_javascript_once_per_reader(article, settings):
+    settings.VIEW_FOLD_SECONDS = 3600  # votes are counted like views, folded below
     reader = Client()
     response = reader.post(f"/news/{article.news_code}/helpful/", {"helpful": "yes"})
     assert response.status_code == 302
@@ -73,9 +103,11 @@ def test_helpful_vote_without_javascript_once_per_reader(article):
     assert "سپاس؛ رأی شما ثبت شد." in helpful[: helpful.index("</form>")]
     again = reader.post(f"/news/{article.news_code}/helpful/", {"helpful": "no"})
     assert again.status_code == 302
+    counters.fold()
     article.refresh_from_db()
     assert (article.helpful_yes, article.helpful_no) == (1, 0)
     Client().post(f"/news/{article.news_code}/helpful/", {"helpful": "no"})
+    counters.fold()
     article.refresh_from_db()
     assert (article.helpful_yes, article.helpful_no) == (1, 1)
 
@@ -95,6 +127,18 @@ def test_bad_vote_is_refused(client, article, data):
     assert "گزینهٔ «بله» یا «خیر» را انتخاب کنید." in response.content.decode()
     article.refresh_from_db()
     assert (article.helpful_yes, article.helpful_no) == (0, 0)
+
+
+def test_votes_do_not_rerender_the_cached_page(client, article, django_assert_num_queries):
+    url = article.get_absolute_url()
+    client.get(url)
+    for _ in range(5):
+        Client().post(f"/news/{article.news_code}/helpful/", {"helpful": "yes"})
+    with django_assert_num_queries(0):  # still the cached copy: a vote changes no version
+        assert client.get(url).status_code == 200
+    counters.fold()
+    article.refresh_from_db()
+    assert article.helpful_yes == 5
 
 
 def test_vote_flood_limit_and_cross_site_refusal(client, article, settings):

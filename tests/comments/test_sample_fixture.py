@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from comments.models import Comment
+from comments.models import Comment, text_fingerprint
 
 pytestmark = pytest.mark.django_db
 
@@ -18,3 +18,10 @@ def test_sample_comments_show_both_sides_and_load_twice(client, article):
     assert "سپاس از همراهی شما. (پاسخ نمونه)" in section
     assert "دیدگاه نمونهٔ در انتظار" not in section
     assert "رد کرده‌اند" not in section
+
+
+def test_sample_fingerprints_follow_the_current_rule(article):
+    # loaddata bypasses Comment.save(), so the fixture must carry the fingerprints save() makes.
+    call_command("loaddata", "sample_comments", verbosity=0)
+    for comment in Comment.objects.all():
+        assert comment.fingerprint == text_fingerprint(comment.text), comment.pk

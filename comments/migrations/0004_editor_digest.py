@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('comments', '0002_editors_group'),
+        ('comments', '0003_recompute_fingerprints'),
     ]
 
     operations = [
