@@ -1,8 +1,15 @@
-from django.contrib import admin
+import hashlib
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.urls import reverse
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +17,7 @@ from comments.models import Comment
 from newsroom.admin import StrictParametersMixin
 from newsroom.jalali import JalaliDateTimeField, jalali_date_filter
 from newsroom.persian import fa_digits, jalali_datetime
+from newsroom.typeset import RULES, apply_changes, typeset
 
 from .models import Article, Category, Section, Tag
 
@@ -94,6 +102,112 @@ class ArticleAdmin(StrictParametersMixin, admin.ModelAdmin):
 
     class Media:
         js = ["desk/slug.js"]
+
+    # --- The typesetting assistant: proposals an editor reviews, never applied silently ---
+    def get_urls(self):
+        review = self.admin_site.admin_view(self.typeset_view)
+        return [
+            path("<path:object_id>/typeset/", review, name="articles_article_typeset"),
+            *super().get_urls(),
+        ]
+
+    @staticmethod
+    def typeset_targets(article: Article) -> list[tuple[str, str, object, str]]:
+        """(key, label, object, field) of every text the assistant reads, in page order."""
+        targets = [
+            (name, str(Article._meta.get_field(name).verbose_name), article, name)
+            for name in ("kicker", "headline", "lead")
+        ]
+        for section in article.sections.order_by("position"):
+            label = f"{_('بخش')} {fa_digits(section.position)} ({section.get_kind_display()})"
+            targets.append((f"section-{section.pk}", label, section, "text"))
+        return targets
+
+    def typeset_proposals(self, article: Article) -> list[dict]:
+        found = []
+        for key, label, obj, field in self.typeset_targets(article):
+            text = getattr(obj, field)
+            result = typeset(text)
+            if result.changes:
+                found.append(
+                    {
+                        "key": key,
+                        "label": label,
+                        "obj": obj,
+                        "field": field,
+                        "text": text,
+                        "digest": hashlib.sha256(text.encode()).hexdigest()[:16],
+                        "changes": [
+                            {
+                                "id": f"{key}:{i}",
+                                "change": change,
+                                "why": RULES.get(change.rule, change.why),
+                                "before_context": text[max(0, change.start - 30) : change.start],
+                                "after_context": text[change.end : change.end + 30],
+                            }
+                            for i, change in enumerate(result.changes)
+                        ],
+                    }
+                )
+        return found
+
+    def typeset_view(self, request, object_id):
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        proposals = self.typeset_proposals(article)
+        if request.method == "POST":
+            chosen = set(request.POST.getlist("change"))
+            applied, stale, fields = 0, False, []
+            with transaction.atomic():
+                for proposal in proposals:
+                    picked = [c["change"] for c in proposal["changes"] if c["id"] in chosen]
+                    if not picked:
+                        continue
+                    if request.POST.get(f"digest-{proposal['key']}") != proposal["digest"]:
+                        stale = True  # the text changed since the page was opened
+                        continue
+                    obj, field = proposal["obj"], proposal["field"]
+                    setattr(obj, field, apply_changes(proposal["text"], picked))
+                    obj.save()
+                    applied += len(picked)
+                    fields.append(proposal["label"])
+            if applied:
+                self.log_change(
+                    request, article, f"حروف‌چینی: {fa_digits(applied)} تغییر در {'، '.join(fields)}"
+                )
+                self.message_user(
+                    request, f"{fa_digits(applied)} پیشنهاد حروف‌چینی اعمال شد.", messages.SUCCESS
+                )
+            elif not stale:
+                self.message_user(request, "هیچ پیشنهادی انتخاب نشد؛ متن دست نخورد.", messages.INFO)
+            if stale:
+                self.message_user(
+                    request,
+                    "متن بخشی از خبر پس از باز شدن این صفحه تغییر کرده بود؛ پیشنهادهای آن اعمال "
+                    "نشد. پیشنهادهای تازه را دوباره ببینید.",
+                    messages.WARNING,
+                )
+                return redirect(request.path)
+            return redirect(reverse("admin:articles_article_change", args=[article.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"بررسی حروف‌چینی: {article}",
+            "opts": self.opts,
+            "original": article,
+            "proposals": proposals,
+            "count": sum(len(p["changes"]) for p in proposals),
+        }
+        return TemplateResponse(request, "admin/articles/article/typeset.html", context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, unquote(object_id))
+        if article is not None:
+            count = sum(len(p["changes"]) for p in self.typeset_proposals(article))
+            extra_context = {**(extra_context or {}), "typeset_count": count}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def save_formset(self, request, form, formset, change):
         """Sections whose positions were swapped or shifted are first moved out of the way,

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+from urllib.parse import urlsplit
 
 import pybreaker
 from diskcache import Timeout as DiskTimeout
@@ -60,6 +61,11 @@ def breaker(name: str) -> pybreaker.CircuitBreaker:
         return _breakers[name]
 
 
+def _without_credentials(location: str) -> str:
+    parts = urlsplit(str(location))
+    return parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
+
+
 class Resilient:
     """Mixin for a Django cache backend; see the module docstring."""
 
@@ -67,7 +73,8 @@ class Resilient:
 
     def __init__(self, server, params):
         super().__init__(server, params)
-        self._breaker = breaker(f"{type(self).__name__}:{server}")
+        # Named without any password the URL may carry: the name is logged.
+        self._breaker = breaker(f"{type(self).__name__}:{_without_credentials(server)}")
         self._local = None
         if params.get("FALLBACK") == "local":
             self._local = LocMemCache(f"fallback:{server}", {"OPTIONS": {"MAX_ENTRIES": 50_000}})
