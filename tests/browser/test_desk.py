@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.liveserver import BIN, ROOT, live_server
 
@@ -139,7 +140,7 @@ def test_keyboard_clears_100_comments(browser, desk_server, axe_source):
     )
     elapsed = time.monotonic() - started
     assert page.locator(".desk-badge-count").first.inner_text() == "۰"
-    assert "شد" in page.locator("#desk-live").inner_text()
+    expect(page.locator("#desk-live")).to_contain_text("شد")
     check_stored(desk_server)
     assert watch.problems == []
     record(
@@ -190,7 +191,8 @@ def test_keyboard_moves_undoes_replies_on_the_persian_layout(browser, desk_serve
         " r.textContent.includes(t) && r.dataset.status === 'pending')",
         arg=second,
     )
-    assert "بازگردانده شد" in page.locator("#desk-live").inner_text()
+    # Announced (the live region is cleared first, then filled, so each result is read out).
+    expect(page.locator("#desk-live")).to_contain_text("بازگردانده شد")
     stored = json.loads(shell(desk_server, READ))
     assert stored[second] == ["pending", None]
     # e opens the reply in place; Esc cancels, Ctrl+Enter saves.
