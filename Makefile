@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint bench audit lock clean
+.PHONY: run test lint bench audit lock messages clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
@@ -71,6 +71,11 @@ lock: $(BIN)/python
 	$(BIN)/pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -o requirements/base.txt
 	$(BIN)/uv pip compile pyproject.toml --extra test --python-version 3.11 --generate-hashes -o requirements/test.txt
+
+# Rebuild locale/fa/LC_MESSAGES/*.mo (committed) after editing the .po files; needs GNU gettext
+# (sudo apt-get install gettext).
+messages: $(BIN)/python
+	$(BIN)/python manage.py compilemessages --locale fa --ignore '.venv/*' --ignore 'node_modules/*'
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache test-artifacts node_modules

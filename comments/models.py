@@ -4,6 +4,7 @@ import re
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from articles import pagecache
@@ -41,6 +42,16 @@ class CommentQuerySet(models.QuerySet):
             changing = self.exclude(status=status)
             codes = set(changing.values_list("article__news_code", flat=True))
             changed = changing.update(status=status, moderated_by=by, moderated_at=timezone.now())
+            if changed:
+                pagecache.invalidate(pagecache.article_scope(code) for code in codes)
+        return changed
+
+    def restore(self, status: str, by, at) -> int:
+        """Put back a decision's previous state exactly (the desk's undo); returns how many."""
+        # Like moderate(): the restored state and the page's new version commit together.
+        with transaction.atomic():
+            codes = set(self.values_list("article__news_code", flat=True))
+            changed = self.update(status=status, moderated_by=by, moderated_at=at)
             if changed:
                 pagecache.invalidate(pagecache.article_scope(code) for code in codes)
         return changed
@@ -113,7 +124,8 @@ class Comment(models.Model):
         verbose_name_plural = _("دیدگاه‌ها")
 
     def __str__(self) -> str:
-        return f"{self.name}: {self.text[:40]}"
+        # Whole words only: this is also the LogEntry's object_repr («فعالیت‌های اخیر»).
+        return f"{self.name}: {Truncator(self.text).words(8)}"
 
     def save(self, *args, **kwargs):
         self.fingerprint = text_fingerprint(self.text)
@@ -122,8 +134,13 @@ class Comment(models.Model):
     def get_absolute_url(self) -> str:
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
 
-    def moderate(self, status: str, by) -> bool:
-        changed = Comment.objects.filter(pk=self.pk).moderate(status, by) == 1
+    def moderate(self, status: str, by, *, expected: str | None = None) -> bool:
+        """Move to `status`; with `expected`, only if the status is still what the editor saw,
+        so of two editors deciding the same row differently the first decision stands."""
+        rows = Comment.objects.filter(pk=self.pk)
+        if expected is not None:
+            rows = rows.filter(status=expected)
+        changed = rows.moderate(status, by) == 1
         self.refresh_from_db(fields=["status", "moderated_by", "moderated_at"])
         return changed
 
@@ -166,3 +183,22 @@ class Comment(models.Model):
 
     def name_mixes_scripts(self) -> bool:
         return mixes_scripts(self.name)
+
+
+class EditorDigest(models.Model):
+    """One mail to the editors about waiting comments (`notify_editors`): when, and up to which
+    comment, so the next digest waits for newer comments and for EDITOR_DIGEST_MINUTES."""
+
+    sent_at = models.DateTimeField(_("زمان ارسال"), default=timezone.now)
+    last_comment_id = models.PositiveBigIntegerField(_("آخرین دیدگاه گزارش‌شده"))
+    waiting = models.PositiveIntegerField(_("دیدگاه‌های در انتظار"))
+    recipients = models.PositiveIntegerField(_("گیرندگان"))
+
+    class Meta:
+        ordering = ["-sent_at"]
+        get_latest_by = "sent_at"
+        verbose_name = _("گزارش دیدگاه‌های در انتظار")
+        verbose_name_plural = _("گزارش‌های دیدگاه‌های در انتظار")
+
+    def __str__(self) -> str:
+        return f"{self.sent_at:%Y-%m-%d %H:%M}: {self.waiting}"

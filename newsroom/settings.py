@@ -202,6 +202,9 @@ LANGUAGE_CODE = "fa"
 LANGUAGES = [("fa", _("Persian"))]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Tehran")
 USE_I18N = True
+# Our corrections to Django's Persian catalogue (gaps, ZWNJ, quotes); the compiled .mo files are
+# committed so that serving needs no gettext (`make messages` rebuilds them).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 # --- Static and media ---------------------------------------------------------------------------
@@ -303,5 +306,14 @@ SILENCED_SYSTEM_CHECKS = [
     "django_ratelimit.W001",
 ]
 CSRF_FAILURE_VIEW = "newsroom.views.csrf_failure"
+# --- Mail ---------------------------------------------------------------------------------------
+# EMAIL_URL (django-environ): smtp+tls://user:password@host:587, or the console backend that
+# prints mails to the log (the default, for a laptop).
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="تحریریه <newsroom@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# notify_editors sends at most one digest of waiting comments this often.
+EDITOR_DIGEST_MINUTES = env.int("EDITOR_DIGEST_MINUTES", default=30)
+
 # How long commenters' address hashes and user agents are kept (purge_personal_data).
 PERSONAL_DATA_DAYS = env.int("PERSONAL_DATA_DAYS", default=30)

@@ -35,6 +35,8 @@ class LiveServer:
     editor_username: str
     editor_password: str
     log: Path
+    # The server's environment (its DATABASE_URL…), for `manage.py` runs against its database.
+    env: dict[str, str] | None = None
 
     def article_url(self) -> str:
         """The article's canonical address (the short one redirects there)."""
@@ -138,7 +140,11 @@ def live_server(artifacts: Path | None = None, **extra_env: str) -> Iterator[Liv
             log_dir.mkdir(parents=True, exist_ok=True)
             with gunicorn(env, log_dir / "gunicorn.log", "/"):
                 yield LiveServer(
-                    f"http://127.0.0.1:{port}", EDITOR_USERNAME, password, log_dir / "gunicorn.log"
+                    f"http://127.0.0.1:{port}",
+                    EDITOR_USERNAME,
+                    password,
+                    log_dir / "gunicorn.log",
+                    env,
                 )
 
 
