@@ -103,6 +103,43 @@ class ArticleAdmin(StrictParametersMixin, admin.ModelAdmin):
     class Media:
         js = ["desk/slug.js"]
 
+    # --- Roles: a reporter writes and edits their own drafts; publishing is the chief's ---
+    @staticmethod
+    def may_publish(request) -> bool:
+        return request.user.has_perm("articles.can_publish")
+
+    def is_reporter(self, request) -> bool:
+        return request.user.has_perm("articles.add_article") and not self.may_publish(request)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if allowed and obj is not None and self.is_reporter(request):
+            return obj.author_id == request.user.pk and obj.status == Article.Status.DRAFT
+        return allowed
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.author = request.user
+        if not self.may_publish(request):
+            obj.status = Article.Status.DRAFT
+        super().save_model(request, obj, form, change)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "status"] if not self.may_publish(request) else fields
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The form has no status field for them; a request that sets one anyway is refused
+        # whole, so nothing of it is saved.
+        wants = request.POST.get("status", Article.Status.DRAFT)
+        if (
+            request.method == "POST"
+            and wants != Article.Status.DRAFT
+            and not self.may_publish(request)
+        ):
+            raise PermissionDenied("publishing needs the chief editor's permission")
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
     # --- The typesetting assistant: proposals an editor reviews, never applied silently ---
     def get_urls(self):
         review = self.admin_site.admin_view(self.typeset_view)
@@ -235,7 +272,7 @@ class ArticleAdmin(StrictParametersMixin, admin.ModelAdmin):
         return obj.get_absolute_url() if obj.is_live else obj.get_preview_url()
 
     def get_queryset(self, request):
-        return (
+        articles = (
             super()
             .get_queryset(request)
             .annotate(
@@ -243,6 +280,8 @@ class ArticleAdmin(StrictParametersMixin, admin.ModelAdmin):
                 approved=_comment_count(Comment.objects.approved()),
             )
         )
+        # A reporter sees their own articles only.
+        return articles.filter(author=request.user) if self.is_reporter(request) else articles
 
     def get_fieldsets(self, request, obj=None):
         if self.has_change_permission(request, obj):

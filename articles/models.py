@@ -1,5 +1,6 @@
 from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, models, transaction
@@ -13,6 +14,9 @@ from newsroom.persian import persian_slug, search_terms, search_text
 from . import counters, pagecache
 
 PREVIEW_SALT = "articles.preview"
+# The writing desk's roles (data migration 0008); «دبیران» (comments) moderate comments.
+REPORTERS_GROUP = "خبرنگار"
+CHIEF_EDITORS_GROUP = "سردبیر"
 # ۱ فروردین ۱۳۰۰: no article of ours is older, in either calendar.
 EARLIEST_PUBLISH = datetime(1921, 3, 21, tzinfo=UTC)
 
@@ -145,6 +149,16 @@ class Article(models.Model):
     # Headline, lead and body in search spelling (newsroom.persian.search_text); the full-text
     # index (migration 0003) is built on it.
     search_text = models.TextField(default="", blank=True, editable=False)
+    # Who wrote it: a reporter sees and edits only their own drafts (articles/admin.py).
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("نویسنده"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     KEPT_BY_THE_APP = frozenset({"view_count", "helpful_yes", "helpful_no", "search_text"})
 
@@ -161,6 +175,7 @@ class Article(models.Model):
         ]
         verbose_name = _("خبر")
         verbose_name_plural = _("اخبار")
+        permissions = [("can_publish", _("می‌تواند خبر را منتشر یا زمان‌بندی کند"))]
 
     def __str__(self) -> str:
         return self.headline
