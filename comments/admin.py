@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 
 from newsroom.jalali import jalali_date_filter
 from newsroom.persian import fa_digits, iso_datetime, jalali_datetime
+from newsroom.typeset import RULES, apply_changes, typeset
 
 from .models import Comment
 from .names import staff_name_keys
@@ -127,11 +128,34 @@ class CommentAdminForm(forms.ModelForm):
         widget=forms.HiddenInput,
     )
 
+    # The typesetting assistant's proposals for the stored reply: ticked ones are applied on
+    # save (to the reply as it was read, so a concurrent change still wins); none silently.
+    reply_typeset = forms.MultipleChoiceField(
+        label=_("پیشنهادهای حروف‌چینی برای پاسخ"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("هر پیشنهادی را که می‌خواهید تیک بزنید؛ بقیهٔ پاسخ همان می‌ماند."),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.fields["reply_seen"].initial = self.instance.reply
             self.fields["status_seen"].initial = self.instance.status
+        self.reply_proposals = typeset(self.instance.reply).changes if self.instance.reply else ()
+        self.fields["reply_typeset"].choices = [
+            (str(i), f"«{c.before}» ← «{c.after}» ({RULES.get(c.rule, c.why)})")
+            for i, c in enumerate(self.reply_proposals)
+        ]
+
+    def typeset_reply(self) -> str | None:
+        """The reply with the ticked proposals applied, or None if none was ticked or the
+        reply was also edited in this form (the proposals were for the text as read)."""
+        data = self.cleaned_data
+        picked = [self.reply_proposals[int(i)] for i in data.get("reply_typeset") or []]
+        if not picked or data["reply"] != data["reply_seen"]:
+            return None
+        return apply_changes(data["reply_seen"], picked)
 
 
 def _earlier(status: str) -> Coalesce:
@@ -186,9 +210,18 @@ class CommentAdmin(admin.ModelAdmin):
         (None, {"fields": ["article_link", "name", "email", "text_block", "sent", "hints"]}),
         (_("بررسی"), {"fields": ["status", "moderator", "moderated_when"]}),
         # reply_seen (hidden) is rendered by the template's form_top, not as a labelled row.
-        (_("پاسخ تحریریه"), {"fields": ["reply", "replier", "replied_when"]}),
+        (_("پاسخ تحریریه"), {"fields": ["reply", "reply_typeset", "replier", "replied_when"]}),
         (_("فرستنده"), {"classes": ["collapse"], "fields": ["sender_hash", "user_agent"]}),
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and obj.reply and typeset(obj.reply).changes:
+            return self.fieldsets
+        # Nothing to propose: no empty «پیشنهادهای حروف‌چینی» row.
+        return [
+            (title, {**options, "fields": [f for f in options["fields"] if f != "reply_typeset"]})
+            for title, options in self.fieldsets
+        ]
 
     class Media:
         js = ["desk/desk.js"]  # desk.css is on every admin page (admin/base_site.html)
@@ -441,6 +474,15 @@ class CommentAdmin(admin.ModelAdmin):
         """Reply and status go through the model's methods, never a whole-row save."""
         data = form.cleaned_data
         done = request.desk_log = []
+        typeset_reply = form.typeset_reply()
+        if typeset_reply is not None:
+            data["reply"] = typeset_reply
+        elif data.get("reply_typeset"):
+            self.message_user(
+                request,
+                _("پیشنهادهای حروف‌چینی برای متن پیشین بود و اعمال نشد؛ پاسخ را ویرایش کردید."),
+                messages.WARNING,
+            )
         if data["reply"] != data["reply_seen"]:
             if not obj.save_reply(data["reply"], request.user, expected=data["reply_seen"]):
                 # Someone replied meanwhile: keep theirs, hand this text back, change nothing.
