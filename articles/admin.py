@@ -101,7 +101,7 @@ class ArticleAdmin(StrictParametersMixin, admin.ModelAdmin):
     ]
 
     class Media:
-        js = ["desk/slug.js"]
+        js = ["desk/slug.js", "desk/sections.js", "desk/widgets.js"]
 
     # --- Roles: a reporter writes and edits their own drafts; publishing is the chief's ---
     @staticmethod

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.persian import persian_slug, search_terms, search_text
+from newsroom.persian import fa_digits, persian_slug, search_terms, search_text
 
 from . import counters, pagecache
 
@@ -304,7 +304,7 @@ class Section(models.Model):
         verbose_name_plural = _("بخش‌های متن")
 
     def __str__(self) -> str:
-        return f"{self.article_id}/{self.position}: {self.get_kind_display()}"
+        return f"بخش {fa_digits(self.position)}: {self.get_kind_display()}"
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
