@@ -35,7 +35,20 @@ document.addEventListener("DOMContentLoaded", () => {
     announce(row);
   };
 
+  // A subheading is one line and no picture; only a figure has image fields. (Without
+  // JavaScript every field shows, as Django draws them.)
+  const fitKind = (row) => {
+    const kind = row.querySelector('select[name$="-kind"]')?.value;
+    const text = row.querySelector('textarea[name$="-text"]');
+    if (text) text.rows = kind === "subheading" ? 1 : 10;
+    row.querySelectorAll(".field-image, .field-image_alt, .field-caption").forEach((field) => {
+      field.hidden = kind !== "figure" && !field.querySelector(".errorlist");
+    });
+  };
+
   const equip = (row) => {
+    fitKind(row);
+    row.querySelector('select[name$="-kind"]')?.addEventListener("change", () => fitKind(row));
     if (row.querySelector(".section-move")) return;
     const bar = document.createElement("span");
     bar.className = "section-move";

@@ -61,6 +61,12 @@ def test_sections_move_with_the_keyboard_and_the_order_is_saved(browser, chief_s
             page.keyboard.press("Enter")
         assert page.url.endswith("/admin/articles/article/1/change/"), page.url
         assert axe_violations(page, axe_source) == []
+        # A paragraph shows no image fields; made a subheading, its text box is one line.
+        first = page.locator("#sections-0")
+        assert first.locator(".form-row.field-image").is_hidden()
+        first.locator('select[name$="-kind"]').select_option("subheading")
+        assert first.locator("textarea").get_attribute("rows") == "1"
+        first.locator('select[name$="-kind"]').select_option("paragraph")
         # Keyboard only: focus the first section's «پایین» and press Enter twice.
         down = page.locator("#sections-0 .section-move button", has_text="پایین")
         down.focus()
