@@ -298,6 +298,7 @@ class ArticleAdmin(StrictParametersMixin, admin.ModelAdmin):
             return JalaliDateTimeField(
                 label=db_field.verbose_name,
                 required=not db_field.blank,
+                initial=db_field.default,  # now, as Django's own field would offer
                 help_text=_(
                     "تاریخ و ساعت خورشیدی به وقت تهران، مثلاً ۱۴۰۴/۰۹/۲۳ ۱۲:۳۰ (رقم فارسی یا لاتین)."
                 ),

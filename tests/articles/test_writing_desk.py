@@ -120,3 +120,11 @@ def test_the_article_form_uses_the_sites_slug_script(article, admin_client):
 
 def test_readers_never_see_the_refused_dates(client, article):
     assert Client().get("/feed/").status_code == 200
+
+
+def test_a_new_article_offers_now_as_its_publish_time(admin_client):
+    import re
+
+    page = admin_client.get("/admin/articles/article/add/").content.decode()
+    field = re.search(r'<input[^>]*name="published_at"[^>]*>', page).group(0)
+    assert re.search(r'value="[۰-۹]{4}/[۰-۹]{2}/[۰-۹]{2} [۰-۹]{2}:[۰-۹]{2}"', field), field
