@@ -1,4 +1,5 @@
 import hashlib
+from contextlib import contextmanager
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -12,6 +13,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from reversion import set_comment
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from comments.models import Comment
 from newsroom.admin import StrictParametersMixin
@@ -19,7 +23,8 @@ from newsroom.jalali import JalaliDateTimeField, jalali_date_filter
 from newsroom.persian import fa_digits, jalali_datetime
 from newsroom.typeset import RULES, apply_changes, typeset
 
-from .models import Article, Category, Section, Tag
+from . import history, pagecache
+from .models import Article, Category, Section, Tag, pages_showing
 
 
 @admin.register(Category)
@@ -70,7 +75,7 @@ def _comment_count(queryset) -> Coalesce:
 
 
 @admin.register(Article)
-class ArticleAdmin(StrictParametersMixin, admin.ModelAdmin):
+class ArticleAdmin(StrictParametersMixin, VersionAdmin):
     list_display = [
         "headline",
         "code",
@@ -102,6 +107,12 @@ class ArticleAdmin(StrictParametersMixin, admin.ModelAdmin):
 
     class Media:
         js = ["desk/slug.js"]
+
+    # --- History (django-reversion): every save kept with who and when ---
+    object_history_template = "admin/articles/article/history.html"
+    revision_form_template = "admin/articles/article/restore.html"
+    change_list_template = None  # reversion's adds «recover deleted», which is the chief's alone
+    history_latest_first = True
 
     # --- Roles: a reporter writes and edits their own drafts; publishing is the chief's ---
     @staticmethod
@@ -143,8 +154,10 @@ class ArticleAdmin(StrictParametersMixin, admin.ModelAdmin):
     # --- The typesetting assistant: proposals an editor reviews, never applied silently ---
     def get_urls(self):
         review = self.admin_site.admin_view(self.typeset_view)
+        compare = self.admin_site.admin_view(self.compare_view)
         return [
             path("<path:object_id>/typeset/", review, name="articles_article_typeset"),
+            path("<path:object_id>/history/compare/", compare, name="articles_article_compare"),
             *super().get_urls(),
         ]
 
@@ -245,6 +258,110 @@ class ArticleAdmin(StrictParametersMixin, admin.ModelAdmin):
             count = sum(len(p["changes"]) for p in self.typeset_proposals(article))
             extra_context = {**(extra_context or {}), "typeset_count": count}
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def _version_or_404(self, article: Article, version_id) -> Version:
+        """One of this article's own versions; anything else (another object's version, junk,
+        a number no database column holds) is a 404."""
+        version_id = str(version_id or "")
+        if not (version_id.isascii() and version_id.isdecimal() and int(version_id) < 2**31):
+            raise Http404
+        version = (
+            Version.objects.get_for_object(article)
+            .filter(pk=int(version_id))
+            .select_related("revision__user")
+            .first()
+        )
+        if version is None:
+            raise Http404
+        return version
+
+    def _article_or_404(self, request, object_id) -> Article:
+        article = self.get_object(request, unquote(object_id))  # a reporter's own only
+        if article is None:
+            raise Http404
+        return article
+
+    def history_view(self, request, object_id, extra_context=None):
+        article = self.get_object(request, unquote(object_id))
+        if article is not None and self.has_view_or_change_permission(request, article):
+            extra_context = {
+                **(extra_context or {}),
+                "versions": Version.objects.get_for_object(article).select_related(
+                    "revision__user"
+                ),
+                "may_restore": self.has_change_permission(request, article),
+            }
+        # Otherwise Django's own answer: a redirect for what this user cannot see, or a 403.
+        return super().history_view(request, object_id, extra_context)
+
+    def compare_view(self, request, object_id):
+        """Two versions side by side (?from=&to=), changed fields only, words marked."""
+        article = self._article_or_404(request, object_id)
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        older = self._version_or_404(article, request.GET.get("from"))
+        newer = self._version_or_404(article, request.GET.get("to"))
+        if older.pk > newer.pk:
+            older, newer = newer, older
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"مقایسهٔ دو نسخه: {article}",
+            "opts": self.opts,
+            "original": article,
+            "older": older,
+            "newer": newer,
+            "rows": history.compare(older, newer),
+        }
+        return TemplateResponse(request, "admin/articles/article/compare.html", context)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """Restore an earlier version. Checked against the article as it is *now*: reversion
+        would first revert the rows and then ask about the reverted (perhaps draft) one."""
+        article = self._article_or_404(request, object_id)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        version = self._version_or_404(article, version_id)
+        extra_context = {**(extra_context or {}), "version": version}
+        if request.method != "POST":  # reversion shows the form and rolls the revert back
+            return super().revision_view(request, object_id, version_id, extra_context)
+        counters = sorted(Article.KEPT_BY_THE_APP - {"search_text"})
+        with transaction.atomic():
+            # The row stays locked until commit, so no counter folded meanwhile is lost.
+            live = Article.objects.select_for_update().filter(pk=article.pk).values(*counters)
+            live = live.get()
+            request._restoring = version
+            response = super().revision_view(request, object_id, version_id, extra_context)
+            if getattr(request, "_restored", False):
+                # reversion saved the rows raw (no Article.save()/Section.save()), so the
+                # counters it does not keep went back to their defaults; the form's save after
+                # it misses sections it did not change and the page of a changed news code.
+                Article.objects.filter(pk=article.pk).update(**live)
+                restored = Article.objects.get(pk=article.pk)
+                restored.refresh_search_text()
+                pagecache.invalidate(pages_showing([article, restored]))
+        return response
+
+    @contextmanager
+    def create_revision(self, request):
+        with super().create_revision(request):
+            yield
+            # Reached only when the restore went through (reversion raises otherwise); its
+            # own note carries a Gregorian date.
+            version = getattr(request, "_restoring", None)
+            if version is not None:
+                request._restored = True
+                set_comment(f"بازگردانده به نسخهٔ {jalali_datetime(version.revision.date_created)}")
+
+    # Recovering a deleted article is for those who may delete one (the chief editor).
+    def recoverlist_view(self, request, extra_context=None):
+        if not self.has_delete_permission(request):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not self.has_delete_permission(request):
+            raise PermissionDenied
+        return super().recover_view(request, version_id, extra_context)
 
     def save_formset(self, request, form, formset, change):
         """Sections whose positions were swapped or shifted are first moved out of the way,
