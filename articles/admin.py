@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from reversion import set_comment
+from reversion import add_to_revision, set_comment
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
@@ -211,7 +211,8 @@ class ArticleAdmin(StrictParametersMixin, VersionAdmin):
         if request.method == "POST":
             chosen = set(request.POST.getlist("change"))
             applied, stale, fields = 0, False, []
-            with transaction.atomic():
+            # Kept in the article's history like any other save, sections and all.
+            with transaction.atomic(), self.create_revision(request):
                 for proposal in proposals:
                     picked = [c["change"] for c in proposal["changes"] if c["id"] in chosen]
                     if not picked:
@@ -224,10 +225,14 @@ class ArticleAdmin(StrictParametersMixin, VersionAdmin):
                     obj.save()
                     applied += len(picked)
                     fields.append(proposal["label"])
+                if applied:
+                    add_to_revision(article)
+                    self.log_change(  # also the revision's comment
+                        request,
+                        article,
+                        f"حروف‌چینی: {fa_digits(applied)} تغییر در {'، '.join(fields)}",
+                    )
             if applied:
-                self.log_change(
-                    request, article, f"حروف‌چینی: {fa_digits(applied)} تغییر در {'، '.join(fields)}"
-                )
                 self.message_user(
                     request, f"{fa_digits(applied)} پیشنهاد حروف‌چینی اعمال شد.", messages.SUCCESS
                 )

@@ -1,10 +1,12 @@
 """An article's history: every admin save kept, two versions compared, an old one restored."""
 
+import re
+
 import pytest
 from django.core.management import call_command
 from reversion.models import Version
 
-from articles.models import Article
+from articles.models import Article, Section
 from newsroom.persian import search_text
 from tests.articles.test_roles import reporter  # noqa: F401 (fixture)
 from tests.articles.test_writing_desk import change_form_data
@@ -170,3 +172,40 @@ def test_existing_articles_get_a_first_version(article):
     call_command("createinitialrevisions", "articles.Article", verbosity=0)
     version = Version.objects.get_for_object(article).get()
     assert version.revision.version_set.count() == 1 + article.sections.count()
+
+
+def test_applied_typesetting_is_kept_as_a_version_too(article, admin_client, admin_user):
+    section = article.sections.order_by("position").first()
+    section.text = "این کار انجام می شود."
+    section.save()
+    review = f"/admin/articles/article/{article.pk}/typeset/"
+    page = admin_client.get(review).content.decode()
+    ids = re.findall(r'name="change" value="(section-[^"]+)"', page)
+    digests = dict(re.findall(r'name="(digest-[^"]+)" value="([^"]+)"', page))
+    assert admin_client.post(review, {"change": ids, **digests}).status_code == 302
+    version = Version.objects.get_for_object(article).get()
+    assert version.revision.user == admin_user
+    assert "حروف‌چینی" in version.revision.get_comment()
+    kept = {(v._model, v.object_id): v.field_dict for v in version.revision.version_set.all()}
+    assert kept[Section, str(section.pk)]["text"] == "این کار انجام می‌شود."
+    assert len(kept) == 1 + article.sections.count()
+
+
+def visible_latin(html: str) -> list[str]:
+    """Latin words a person reads on the page (tags, scripts and attributes aside)."""
+    text = re.sub(r"<(script|style|nav)\b.*?</\1>", "", html, flags=re.S)  # nav: other apps
+    text = re.sub(r"<[^>]+>|&\w+;|https?://\S+", " ", text)
+    # Key names in Django's Persian help for multiple choice, and the users' own names.
+    allowed = {"Control", "Command", "Mac", "admin", "dabir"}
+    return [w for w in re.findall(r"[A-Za-z]{3,}", text) if w not in allowed]
+
+
+def test_the_history_pages_speak_persian(edited, admin_client):
+    article, _original, older, newer = edited
+    pages = [
+        change_url(article, "history/"),
+        change_url(article, f"history/compare/?from={older.pk}&to={newer.pk}"),
+        change_url(article, f"history/{older.pk}/"),
+    ]
+    for url in pages:
+        assert visible_latin(admin_client.get(url).content.decode()) == [], url
