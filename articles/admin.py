@@ -41,6 +41,9 @@ class TagAdmin(StrictParametersMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+# Not taken from an old version when it is restored: the app's counters, and who wrote it.
+KEPT_LIVE = [*sorted(Article.KEPT_BY_THE_APP - {"search_text"}), "author_id"]
+
 # Added to the positions being changed while a formset saves (positions are small integers).
 POSITION_PARKING = 20_000
 
@@ -125,6 +128,11 @@ class ArticleAdmin(StrictParametersMixin, VersionAdmin):
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
         if allowed and obj is not None and self.is_reporter(request):
+            restoring = getattr(request, "_restoring", None)
+            if restoring is not None and restoring[0].object_id == str(obj.pk):
+                # Mid-restore the row holds the old version (perhaps once published): it was
+                # checked as it stood before (revision_view), and save_model keeps it a draft.
+                return True
             return obj.author_id == request.user.pk and obj.status == Article.Status.DRAFT
         return allowed
 
@@ -140,6 +148,12 @@ class ArticleAdmin(StrictParametersMixin, VersionAdmin):
         return [*fields, "status"] if not self.may_publish(request) else fields
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        restoring = getattr(request, "_restoring", None)
+        if restoring is not None:
+            # Just after reversion's raw revert (revision_view): what the app keeps itself and
+            # the author go back to their live values before the form sees the row.
+            version, live = restoring
+            Article.objects.filter(pk=version.object_id).update(**live)
         # The form has no status field for them; a request that sets one anyway is refused
         # whole, so nothing of it is saved.
         wants = request.POST.get("status", Article.Status.DRAFT)
@@ -327,20 +341,16 @@ class ArticleAdmin(StrictParametersMixin, VersionAdmin):
             raise PermissionDenied
         version = self._version_or_404(article, version_id)
         extra_context = {**(extra_context or {}), "version": version}
-        if request.method != "POST":  # reversion shows the form and rolls the revert back
-            return super().revision_view(request, object_id, version_id, extra_context)
-        counters = sorted(Article.KEPT_BY_THE_APP - {"search_text"})
         with transaction.atomic():
-            # The row stays locked until commit, so no counter folded meanwhile is lost.
-            live = Article.objects.select_for_update().filter(pk=article.pk).values(*counters)
-            live = live.get()
-            request._restoring = version
+            # Locked until commit, so no counter folded meanwhile is lost.
+            live = Article.objects.select_for_update().filter(pk=article.pk)
+            request._restoring = (version, live.values(*KEPT_LIVE).get())
+            # reversion reverts the rows raw, runs the change form on them (a GET only shows
+            # it and rolls back) and keeps the revert if the form redirects.
             response = super().revision_view(request, object_id, version_id, extra_context)
             if getattr(request, "_restored", False):
-                # reversion saved the rows raw (no Article.save()/Section.save()), so the
-                # counters it does not keep went back to their defaults; the form's save after
-                # it misses sections it did not change and the page of a changed news code.
-                Article.objects.filter(pk=article.pk).update(**live)
+                # The raw revert skipped Article.save()/Section.save(); the form's save after it
+                # misses sections it did not change and the page of a changed news code.
                 restored = Article.objects.get(pk=article.pk)
                 restored.refresh_search_text()
                 pagecache.invalidate(pages_showing([article, restored]))
@@ -350,12 +360,19 @@ class ArticleAdmin(StrictParametersMixin, VersionAdmin):
     def create_revision(self, request):
         with super().create_revision(request):
             yield
-            # Reached only when the restore went through (reversion raises otherwise); its
-            # own note carries a Gregorian date.
-            version = getattr(request, "_restoring", None)
-            if version is not None:
-                request._restored = True
-                set_comment(f"بازگردانده به نسخهٔ {jalali_datetime(version.revision.date_created)}")
+            restoring = getattr(request, "_restoring", None)
+            if restoring is not None:
+                # reversion takes any redirect for success; one that saved nothing (the form
+                # did not find the article) must roll the raw revert back.
+                if not getattr(request, "_restored", False):
+                    raise Http404
+                when = jalali_datetime(restoring[0].revision.date_created)
+                set_comment(f"بازگردانده به نسخهٔ {when}")  # reversion's has a Gregorian date
+
+    def log_change(self, request, obj, message):
+        if getattr(request, "_restoring", None) is not None:
+            request._restored = True  # the restored version went through the form and saved
+        return super().log_change(request, obj, message)
 
     # Recovering a deleted article is for those who may delete one (the chief editor).
     def recoverlist_view(self, request, extra_context=None):

@@ -124,6 +124,21 @@ def test_a_reporter_restores_their_own_draft(article, reporter):  # noqa: F811
     assert article.status == Article.Status.DRAFT
 
 
+def test_a_reporter_restores_a_once_published_version_of_their_draft_as_a_draft(
+    edited,
+    reporter,  # noqa: F811
+):
+    article, original, older, _ = edited  # both saved as published by the admin
+    Article.objects.filter(pk=article.pk).update(author=reporter.user, status=Article.Status.DRAFT)
+    del original["status"]
+    response = reporter.post(change_url(article, f"history/{older.pk}/"), original)
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.headline == original["headline"]
+    assert article.status == Article.Status.DRAFT
+    assert reporter.get(article.get_absolute_url()).status_code == 404  # still not public
+
+
 def test_an_editor_may_compare_but_not_restore(edited, editor, client):
     article, original, older, newer = edited
     client.force_login(editor)
