@@ -345,10 +345,15 @@ class ArticleAdmin(StrictParametersMixin, VersionAdmin):
             # Locked until commit, so no counter folded meanwhile is lost.
             live = Article.objects.select_for_update().filter(pk=article.pk)
             request._restoring = (version, live.values(*KEPT_LIVE).get())
+            # The sections are reverted one row at a time: parked first, so the old positions
+            # never meet the current ones under the unique rule (a swap since would fail).
+            article.sections.update(position=F("position") + POSITION_PARKING)
             # reversion reverts the rows raw, runs the change form on them (a GET only shows
             # it and rolls back) and keeps the revert if the form redirects.
             response = super().revision_view(request, object_id, version_id, extra_context)
-            if getattr(request, "_restored", False):
+            if not getattr(request, "_restored", False):
+                transaction.set_rollback(True)  # the parking too: nothing was restored
+            else:
                 # The raw revert skipped Article.save()/Section.save(); the form's save after it
                 # misses sections it did not change and the page of a changed news code.
                 restored = Article.objects.get(pk=article.pk)

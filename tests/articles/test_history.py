@@ -224,3 +224,21 @@ def test_the_history_pages_speak_persian(edited, admin_client):
     ]
     for url in pages:
         assert visible_latin(admin_client.get(url).content.decode()) == [], url
+
+
+def test_restoring_a_version_before_a_swap_of_sections(article, admin_client):
+    original = change_form_data(article)
+    assert admin_client.post(change_url(article), original).status_code == 302
+    first, second = article.sections.order_by("position")[:2]
+    swapped = {**original, "sections-0-position": 2, "sections-1-position": 1}
+    assert admin_client.post(change_url(article), swapped).status_code == 302
+    older = Version.objects.get_for_object(article)[1]
+    assert admin_client.get(change_url(article, f"history/{older.pk}/")).status_code == 200
+    first.refresh_from_db()
+    assert first.position == 2  # showing the form left everything as it was
+
+    response = admin_client.post(change_url(article, f"history/{older.pk}/"), original)
+    assert response.status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.position, second.position) == (1, 2)
