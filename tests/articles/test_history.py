@@ -175,7 +175,15 @@ def test_another_objects_version_is_404(edited, admin_client):
     assert admin_client.get(url, {"from": section.pk, "to": older.pk}).status_code == 404
 
 
-def test_recovering_deleted_articles_is_for_those_who_may_delete(edited, reporter):  # noqa: F811
+def test_recovering_deleted_articles_is_for_those_who_may_delete(
+    edited,
+    reporter,  # noqa: F811
+    admin_client,
+):
+    assert admin_client.get("/admin/articles/article/recover/").status_code == 200
+    assert (
+        admin_client.get("/admin/articles/article/recover/99999999999999999999/").status_code == 404
+    )
     assert reporter.get("/admin/articles/article/recover/").status_code == 403
     assert reporter.get("/admin/articles/article/recover/99999999999999999999/").status_code in (
         403,
