@@ -1,4 +1,5 @@
 import hashlib
+from contextlib import contextmanager
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -12,6 +13,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from reversion import add_to_revision, set_comment
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from comments.models import Comment
 from newsroom.admin import StrictParametersMixin
@@ -19,7 +23,8 @@ from newsroom.jalali import JalaliDateTimeField, jalali_date_filter
 from newsroom.persian import fa_digits, jalali_datetime
 from newsroom.typeset import RULES, apply_changes, typeset
 
-from .models import Article, Category, Section, Tag
+from . import history, pagecache
+from .models import Article, Category, Section, Tag, pages_showing
 
 
 @admin.register(Category)
@@ -35,6 +40,9 @@ class TagAdmin(StrictParametersMixin, admin.ModelAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
+
+# Not taken from an old version when it is restored: the app's counters, and who wrote it.
+KEPT_LIVE = [*sorted(Article.KEPT_BY_THE_APP - {"search_text"}), "author_id"]
 
 # Added to the positions being changed while a formset saves (positions are small integers).
 POSITION_PARKING = 20_000
@@ -70,7 +78,7 @@ def _comment_count(queryset) -> Coalesce:
 
 
 @admin.register(Article)
-class ArticleAdmin(StrictParametersMixin, admin.ModelAdmin):
+class ArticleAdmin(StrictParametersMixin, VersionAdmin):
     list_display = [
         "headline",
         "code",
@@ -103,6 +111,12 @@ class ArticleAdmin(StrictParametersMixin, admin.ModelAdmin):
     class Media:
         js = ["desk/slug.js", "desk/sections.js", "desk/widgets.js"]
 
+    # --- History (django-reversion): every save kept with who and when ---
+    object_history_template = "admin/articles/article/history.html"
+    revision_form_template = "admin/articles/article/restore.html"
+    change_list_template = None  # reversion's adds «recover deleted», which is the chief's alone
+    history_latest_first = True
+
     # --- Roles: a reporter writes and edits their own drafts; publishing is the chief's ---
     @staticmethod
     def may_publish(request) -> bool:
@@ -114,6 +128,11 @@ class ArticleAdmin(StrictParametersMixin, admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
         if allowed and obj is not None and self.is_reporter(request):
+            restoring = getattr(request, "_restoring", None)
+            if restoring is not None and restoring[0].object_id == str(obj.pk):
+                # Mid-restore the row holds the old version (perhaps once published): it was
+                # checked as it stood before (revision_view), and save_model keeps it a draft.
+                return True
             return obj.author_id == request.user.pk and obj.status == Article.Status.DRAFT
         return allowed
 
@@ -129,6 +148,12 @@ class ArticleAdmin(StrictParametersMixin, admin.ModelAdmin):
         return [*fields, "status"] if not self.may_publish(request) else fields
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        restoring = getattr(request, "_restoring", None)
+        if restoring is not None:
+            # Just after reversion's raw revert (revision_view): what the app keeps itself and
+            # the author go back to their live values before the form sees the row.
+            version, live = restoring
+            Article.objects.filter(pk=version.object_id).update(**live)
         # The form has no status field for them; a request that sets one anyway is refused
         # whole, so nothing of it is saved.
         wants = request.POST.get("status", Article.Status.DRAFT)
@@ -143,8 +168,10 @@ class ArticleAdmin(StrictParametersMixin, admin.ModelAdmin):
     # --- The typesetting assistant: proposals an editor reviews, never applied silently ---
     def get_urls(self):
         review = self.admin_site.admin_view(self.typeset_view)
+        compare = self.admin_site.admin_view(self.compare_view)
         return [
             path("<path:object_id>/typeset/", review, name="articles_article_typeset"),
+            path("<path:object_id>/history/compare/", compare, name="articles_article_compare"),
             *super().get_urls(),
         ]
 
@@ -198,7 +225,8 @@ class ArticleAdmin(StrictParametersMixin, admin.ModelAdmin):
         if request.method == "POST":
             chosen = set(request.POST.getlist("change"))
             applied, stale, fields = 0, False, []
-            with transaction.atomic():
+            # Kept in the article's history like any other save, sections and all.
+            with transaction.atomic(), self.create_revision(request):
                 for proposal in proposals:
                     picked = [c["change"] for c in proposal["changes"] if c["id"] in chosen]
                     if not picked:
@@ -211,10 +239,14 @@ class ArticleAdmin(StrictParametersMixin, admin.ModelAdmin):
                     obj.save()
                     applied += len(picked)
                     fields.append(proposal["label"])
+                if applied:
+                    add_to_revision(article)
+                    self.log_change(  # also the revision's comment
+                        request,
+                        article,
+                        f"حروف‌چینی: {fa_digits(applied)} تغییر در {'، '.join(fields)}",
+                    )
             if applied:
-                self.log_change(
-                    request, article, f"حروف‌چینی: {fa_digits(applied)} تغییر در {'، '.join(fields)}"
-                )
                 self.message_user(
                     request, f"{fa_digits(applied)} پیشنهاد حروف‌چینی اعمال شد.", messages.SUCCESS
                 )
@@ -245,6 +277,118 @@ class ArticleAdmin(StrictParametersMixin, admin.ModelAdmin):
             count = sum(len(p["changes"]) for p in self.typeset_proposals(article))
             extra_context = {**(extra_context or {}), "typeset_count": count}
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def _version_or_404(self, article: Article, version_id) -> Version:
+        """One of this article's own versions; anything else (another object's version, junk,
+        a number no database column holds) is a 404."""
+        version_id = str(version_id or "")
+        if not (version_id.isascii() and version_id.isdecimal() and int(version_id) < 2**31):
+            raise Http404
+        version = (
+            Version.objects.get_for_object(article)
+            .filter(pk=int(version_id))
+            .select_related("revision__user")
+            .first()
+        )
+        if version is None:
+            raise Http404
+        return version
+
+    def _article_or_404(self, request, object_id) -> Article:
+        article = self.get_object(request, unquote(object_id))  # a reporter's own only
+        if article is None:
+            raise Http404
+        return article
+
+    def history_view(self, request, object_id, extra_context=None):
+        article = self.get_object(request, unquote(object_id))
+        if article is not None and self.has_view_or_change_permission(request, article):
+            extra_context = {
+                **(extra_context or {}),
+                "versions": Version.objects.get_for_object(article).select_related(
+                    "revision__user"
+                ),
+                "may_restore": self.has_change_permission(request, article),
+            }
+        # Otherwise Django's own answer: a redirect for what this user cannot see, or a 403.
+        return super().history_view(request, object_id, extra_context)
+
+    def compare_view(self, request, object_id):
+        """Two versions side by side (?from=&to=), changed fields only, words marked."""
+        article = self._article_or_404(request, object_id)
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        older = self._version_or_404(article, request.GET.get("from"))
+        newer = self._version_or_404(article, request.GET.get("to"))
+        if older.pk > newer.pk:
+            older, newer = newer, older
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"مقایسهٔ دو نسخه: {article}",
+            "opts": self.opts,
+            "original": article,
+            "older": older,
+            "newer": newer,
+            "rows": history.compare(older, newer),
+        }
+        return TemplateResponse(request, "admin/articles/article/compare.html", context)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """Restore an earlier version. Checked against the article as it is *now*: reversion
+        would first revert the rows and then ask about the reverted (perhaps draft) one."""
+        article = self._article_or_404(request, object_id)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        version = self._version_or_404(article, version_id)
+        extra_context = {**(extra_context or {}), "version": version}
+        with transaction.atomic():
+            # Locked until commit, so no counter folded meanwhile is lost.
+            live = Article.objects.select_for_update().filter(pk=article.pk)
+            request._restoring = (version, live.values(*KEPT_LIVE).get())
+            # The sections are reverted one row at a time: parked first, so the old positions
+            # never meet the current ones under the unique rule (a swap since would fail).
+            article.sections.update(position=F("position") + POSITION_PARKING)
+            # reversion reverts the rows raw, runs the change form on them (a GET only shows
+            # it and rolls back) and keeps the revert if the form redirects.
+            response = super().revision_view(request, object_id, version_id, extra_context)
+            if not getattr(request, "_restored", False):
+                transaction.set_rollback(True)  # the parking too: nothing was restored
+            else:
+                # The raw revert skipped Article.save()/Section.save(); the form's save after it
+                # misses sections it did not change and the page of a changed news code.
+                restored = Article.objects.get(pk=article.pk)
+                restored.refresh_search_text()
+                pagecache.invalidate(pages_showing([article, restored]))
+        return response
+
+    @contextmanager
+    def create_revision(self, request):
+        with super().create_revision(request):
+            yield
+            restoring = getattr(request, "_restoring", None)
+            if restoring is not None:
+                # reversion takes any redirect for success; one that saved nothing (the form
+                # did not find the article) must roll the raw revert back.
+                if not getattr(request, "_restored", False):
+                    raise Http404
+                when = jalali_datetime(restoring[0].revision.date_created)
+                set_comment(f"بازگردانده به نسخهٔ {when}")  # reversion's has a Gregorian date
+
+    def log_change(self, request, obj, message):
+        if getattr(request, "_restoring", None) is not None:
+            request._restored = True  # the restored version went through the form and saved
+        return super().log_change(request, obj, message)
+
+    # Recovering a deleted article is for those who may delete one (the chief editor).
+    def recoverlist_view(self, request, extra_context=None):
+        if not self.has_delete_permission(request):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not self.has_delete_permission(request):
+            raise PermissionDenied
+        return super().recover_view(request, version_id, extra_context)
 
     def save_formset(self, request, form, formset, change):
         """Sections whose positions were swapped or shifted are first moved out of the way,

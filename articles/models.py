@@ -8,6 +8,7 @@ from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from reversion import register as keep_history
 
 from newsroom.persian import fa_digits, persian_slug, search_terms, search_text
 
@@ -322,6 +323,13 @@ class Section(models.Model):
             raise ValidationError({"image": _("بخش تصویری بدون تصویر نمی‌شود.")})
         if self.kind != self.Kind.FIGURE and not self.text.strip():
             raise ValidationError({"text": _("این بخش متن ندارد.")})
+
+
+# Every save of an article keeps a version (django-reversion), one revision holding the article
+# and its sections. What the app keeps itself is left out: an old version must not bring back
+# old counters (articles/admin.py puts the live ones back after a restore).
+keep_history(Section)
+keep_history(Article, follow=["sections"], exclude=sorted(Article.KEPT_BY_THE_APP))
 
 
 class PageVersion(models.Model):

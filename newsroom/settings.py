@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_ratelimit",
     "csp",
     "axes",
+    "reversion",
     "newsroom.apps.NewsroomConfig",
     "articles",
     "comments",
