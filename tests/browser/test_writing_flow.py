@@ -103,6 +103,8 @@ def test_reporter_drafts_chief_schedules_it_goes_live(browser, newsroom, axe_sou
         with desk.expect_navigation():
             desk.get_by_role("link", name=HEADLINE).click()
         assert "/change/" in desk.url and article_path
+        change_url = desk.url
+        code = desk.locator("#id_news_code").input_value()
         at = next_minute_ahead()
         desk.locator("#id_status").select_option("published")
         desk.locator("#id_published_at").fill(
@@ -115,5 +117,25 @@ def test_reporter_drafts_chief_schedules_it_goes_live(browser, newsroom, axe_sou
         assert HEADLINE not in desk.context.request.get(server.url + "/").text()
         time.sleep(max(0.0, (at - datetime.now(ZoneInfo("Asia/Tehran"))).total_seconds()) + 1)
         assert HEADLINE in desk.context.request.get(server.url + "/").text()  # no one acted
+
+        # History: compare the reporter's first save with now, then restore it.
+        desk.goto(change_url.replace("/change/", "/history/"))
+        assert axe_violations(desk, axe_source) == []
+        rows = desk.locator("#change-history tbody tr")
+        assert rows.count() == 3  # the reporter's save, the typesetting, the chief's schedule
+        desk.locator('input[name="from"]').last.check()
+        with desk.expect_navigation():
+            desk.locator("input[type=submit]").click()
+        compared = desk.locator("#content-main").inner_text()
+        assert "مهمترین" in compared and "مهم‌ترین" in compared
+        assert axe_violations(desk, axe_source) == []
+        desk.go_back()
+        with desk.expect_navigation():
+            rows.last.locator("a").click()
+        desk.locator("#id_status").select_option("published")  # it was a draft then
+        with desk.expect_navigation():
+            desk.locator("input[name=_save]").click()
+        public = desk.context.request.get(server.url + "/news/" + code + "/").text()
+        assert "مهمترین نکته های این گزارش" in public  # the restored lead, on the page at once
     finally:
         chief_context.close()
