@@ -272,8 +272,8 @@ class ArticleAdmin(StrictParametersMixin, VersionAdmin):
         return TemplateResponse(request, "admin/articles/article/typeset.html", context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        article = self.get_object(request, unquote(object_id))
-        if article is not None:
+        article = self.get_object(request, unquote(object_id)) if request.method == "GET" else None
+        if article is not None:  # a POST saves; the count is for the form shown
             count = sum(len(p["changes"]) for p in self.typeset_proposals(article))
             extra_context = {**(extra_context or {}), "typeset_count": count}
         return super().change_view(request, object_id, form_url, extra_context)

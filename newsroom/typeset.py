@@ -533,6 +533,8 @@ def _compatible(changes: list[Change]) -> list[Change]:
     return taken
 
 
+# Pure and immutable: a change form, its fieldsets and its review page ask about the same text.
+@lru_cache(maxsize=256)
 def typeset(text: str) -> Result:
     """Propose the typesetting fixes for `text`; deterministic, and pure but for the lexicon."""
     out = _Collector(text, _protected_spans(text))

@@ -90,7 +90,8 @@ def wait_for(url: str, process: subprocess.Popen, log: Path, timeout: float = 60
     )
 
 
-def manage(env: dict[str, str], *args: str) -> None:
+def manage(env: dict[str, str], *args: str) -> str:
+    """manage.py with this environment; what it printed (a failure raises, with its output)."""
     result = subprocess.run(  # noqa: S603
         [str(BIN / "python"), "manage.py", *args],
         cwd=ROOT,
@@ -102,6 +103,13 @@ def manage(env: dict[str, str], *args: str) -> None:
     )
     if result.returncode:
         raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def shell(env: dict[str, str], code: str) -> str:
+    """Python in a Django shell against that server's database: the last line it printed."""
+    lines = manage(env, "shell", "-c", code).strip().splitlines()
+    return lines[-1] if lines else ""
 
 
 @contextlib.contextmanager

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.liveserver import BIN, ROOT, live_server
+from tests.liveserver import live_server, shell
 
 from .conftest import ARTIFACTS, PageWatch
 from .test_accessibility import axe_violations
@@ -61,19 +61,6 @@ EXPECTED = {text_of(i): PLAN[i % 10] for i in range(100)}
 BY_TEXT = {text_of(i): i for i in range(100)}
 
 
-def shell(server, code: str) -> str:
-    result = subprocess.run(  # noqa: S603
-        [str(BIN / "python"), "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env=server.env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
-
-
 @pytest.fixture(scope="module")
 def desk_server(_chromium_present):
     # Its own server and database: these tests decide every waiting comment.
@@ -98,7 +85,7 @@ def record(name: str, figures: dict) -> None:
 
 
 def check_stored(server) -> None:
-    stored = json.loads(shell(server, READ))
+    stored = json.loads(shell(server.env, READ))
     assert len(stored) == 100
     wrong = {
         text: got for text, got in stored.items() if got != [EXPECTED[text], server.editor_username]
@@ -115,7 +102,7 @@ def count_loads(page) -> list[str]:
 
 
 def test_keyboard_clears_100_comments(browser, desk_server, axe_source):
-    shell(desk_server, SEED)
+    shell(desk_server.env, SEED)
     context = browser.new_context(locale="fa-IR", timezone_id="Asia/Tehran", bypass_csp=False)
     page = context.new_page()
     watch = PageWatch(page)
@@ -159,7 +146,7 @@ def test_keyboard_clears_100_comments(browser, desk_server, axe_source):
 
 
 def test_keyboard_moves_undoes_replies_on_the_persian_layout(browser, desk_server):
-    shell(desk_server, SEED)
+    shell(desk_server.env, SEED)
     context = browser.new_context(locale="fa-IR", timezone_id="Asia/Tehran")
     page = context.new_page()
     watch = PageWatch(page)
@@ -193,7 +180,7 @@ def test_keyboard_moves_undoes_replies_on_the_persian_layout(browser, desk_serve
     )
     # Announced (the live region is cleared first, then filled, so each result is read out).
     expect(page.locator("#desk-live")).to_contain_text("بازگردانده شد")
-    stored = json.loads(shell(desk_server, READ))
+    stored = json.loads(shell(desk_server.env, READ))
     assert stored[second] == ["pending", None]
     # e opens the reply in place; Esc cancels, Ctrl+Enter saves.
     row.focus()
@@ -213,7 +200,7 @@ def test_keyboard_moves_undoes_replies_on_the_persian_layout(browser, desk_serve
 
 
 def test_without_javascript_the_row_forms_clear_100_comments(browser, desk_server):
-    shell(desk_server, SEED)
+    shell(desk_server.env, SEED)
     context = browser.new_context(locale="fa-IR", java_script_enabled=False)
     page = context.new_page()
     sign_in(page, desk_server)
@@ -256,7 +243,7 @@ GREGORIAN = re.compile(
 
 
 def test_desk_is_persian_and_accessible(browser, desk_server, axe_source, vnu, tmp_path):
-    shell(desk_server, SEED)
+    shell(desk_server.env, SEED)
     context = browser.new_context(locale="fa-IR", timezone_id="Asia/Tehran", bypass_csp=True)
     page = context.new_page()
     sign_in(page, desk_server)

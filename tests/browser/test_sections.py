@@ -2,11 +2,10 @@
 
 import json
 import secrets
-import subprocess
 
 import pytest
 
-from tests.liveserver import BIN, ROOT, live_server
+from tests.liveserver import live_server, manage, shell
 
 from .conftest import ARTIFACTS
 from .test_accessibility import axe_violations
@@ -20,37 +19,19 @@ ORDER = (
 )
 
 
-def shell(server, code: str) -> str:
-    result = subprocess.run(  # noqa: S603
-        [str(BIN / "python"), "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env=server.env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return result.stdout.strip().splitlines()[-1]
-
-
 @pytest.fixture(scope="module")
 def chief_server(_chromium_present):
     with live_server(artifacts=ARTIFACTS / "sections") as server:
         password = "Chief-" + secrets.token_urlsafe(12)
-        subprocess.run(  # noqa: S603
-            [str(BIN / "python"), "manage.py", "create_editor", "chief", "--role", "chief"],
-            cwd=ROOT,
-            env={**server.env, "EDITOR_PASSWORD": password},
-            check=True,
-            capture_output=True,
-            timeout=60,
+        manage(
+            {**server.env, "EDITOR_PASSWORD": password}, "create_editor", "chief", "--role", "chief"
         )
         yield server, password
 
 
 def test_sections_move_with_the_keyboard_and_the_order_is_saved(browser, chief_server, axe_source):
     server, password = chief_server
-    before = json.loads(shell(server, ORDER))
+    before = json.loads(shell(server.env, ORDER))
     context = browser.new_context(locale="fa-IR", bypass_csp=True)  # to inject axe-core
     try:
         page = context.new_page()
@@ -80,5 +61,5 @@ def test_sections_move_with_the_keyboard_and_the_order_is_saved(browser, chief_s
         assert page.locator(".messagelist .success").count() == 1
     finally:
         context.close()
-    after = json.loads(shell(server, ORDER))
+    after = json.loads(shell(server.env, ORDER))
     assert after == [before[1], before[2], before[0], *before[3:]]

@@ -1,7 +1,6 @@
 """A reporter writes a draft, the chief editor schedules it, and it goes live at its time."""
 
 import secrets
-import subprocess
 import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -10,7 +9,7 @@ import pytest
 from persiantools.jdatetime import JalaliDateTime
 
 from newsroom.persian import fa_digits
-from tests.liveserver import BIN, ROOT, live_server
+from tests.liveserver import live_server, manage
 
 from .conftest import ARTIFACTS
 from .test_accessibility import axe_violations
@@ -26,14 +25,8 @@ def newsroom(_chromium_present):
         passwords = {}
         for name in ("reporter", "chief"):
             passwords[name] = "Desk-" + secrets.token_urlsafe(12)
-            subprocess.run(  # noqa: S603
-                [str(BIN / "python"), "manage.py", "create_editor", name, "--role", name],
-                cwd=ROOT,
-                env={**server.env, "EDITOR_PASSWORD": passwords[name]},
-                check=True,
-                capture_output=True,
-                timeout=60,
-            )
+            env = {**server.env, "EDITOR_PASSWORD": passwords[name]}
+            manage(env, "create_editor", name, "--role", name)
         yield server, passwords
 
 

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.liveserver import database
+from tests.liveserver import database, manage
 from tests.redisserver import redis_server
 
 from .conftest import serve
@@ -104,18 +104,7 @@ def test_readers_get_200s_through_an_outage_and_a_hang(cached_site, redis):
 
 def test_a_decision_during_an_outage_is_right_within_public_max_age(cached_site, redis):
     site = cached_site
-    import subprocess
-
-    from tests.liveserver import BIN, ROOT
-
-    subprocess.run(  # noqa: S603
-        [str(BIN / "python"), "manage.py", "create_editor", "desk"],
-        cwd=ROOT,
-        env={**site.env, "EDITOR_PASSWORD": "Desk-pass-2025!x"},
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
+    manage({**site.env, "EDITOR_PASSWORD": "Desk-pass-2025!x"}, "create_editor", "desk")
     assert site.post_comment("دیدگاهی که رد خواهد شد") == 302
     assert site.post_comment("دیدگاهی که تأیید می‌شود") == 302
     ids = site.shell(
