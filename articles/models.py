@@ -23,8 +23,14 @@ EARLIEST_PUBLISH = datetime(1921, 3, 21, tzinfo=UTC)
 
 
 def pages_showing(articles) -> list[str]:
-    """Cache scopes of the pages that display these articles: their own pages and the home."""
-    return [pagecache.HOME, *(pagecache.article_scope(a.news_code) for a in articles)]
+    """Cache scopes of the pages and fragments that display these articles: their own pages
+    and content, the lists beside every article, and the home."""
+    return [
+        pagecache.HOME,
+        pagecache.LISTS,
+        *(pagecache.article_scope(a.news_code) for a in articles),
+        *(pagecache.content_scope(a.news_code) for a in articles),
+    ]
 
 
 class Category(models.Model):
@@ -147,6 +153,9 @@ class Article(models.Model):
     view_count = models.PositiveBigIntegerField(_("بازدید"), default=0, editable=False)
     helpful_yes = models.PositiveIntegerField(_("مفید بود"), default=0, editable=False)
     helpful_no = models.PositiveIntegerField(_("مفید نبود"), default=0, editable=False)
+    # Approved comments, replies included: kept by Comment moderation in the same transaction
+    # as each decision, so the header, the cards and the comment pages never count rows.
+    comment_count = models.PositiveIntegerField(_("دیدگاه‌ها"), default=0, editable=False)
     # Headline, lead and body in search spelling (newsroom.persian.search_text); the full-text
     # index (migration 0003) is built on it.
     search_text = models.TextField(default="", blank=True, editable=False)
@@ -161,7 +170,9 @@ class Article(models.Model):
         related_name="+",
     )
 
-    KEPT_BY_THE_APP = frozenset({"view_count", "helpful_yes", "helpful_no", "search_text"})
+    KEPT_BY_THE_APP = frozenset(
+        {"view_count", "helpful_yes", "helpful_no", "search_text", "comment_count"}
+    )
 
     objects = ArticleQuerySet.as_manager()
 

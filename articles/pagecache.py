@@ -37,6 +37,8 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 
 logger = logging.getLogger(__name__)
 HOME = "home"
+# The lists beside every article (related, latest and most viewed of its section).
+LISTS = "lists"
 NO_ROW = "0"  # the version of a page nothing has changed since the database was loaded
 
 
@@ -113,6 +115,17 @@ def article_scope(news_code: int) -> str:
     return f"article:{news_code}"
 
 
+def content_scope(news_code: int) -> str:
+    """What an article itself says (its sections, tags, structured data), not its comments:
+    the version its fragments are kept under, so an approval does not re-render them."""
+    return f"content:{news_code}"
+
+
+def comments_scope(news_code: int, number: int) -> str:
+    """Comment page `number` (2 and after) of an article (comments.models.page_scope)."""
+    return f"comments:{news_code}:{number}"
+
+
 def _version_key(scope: str) -> str:
     return f"page-version:{scope}"
 
@@ -139,12 +152,23 @@ def _page_key(request: HttpRequest, scope: str) -> str | None:
     return f"page:{scope}:{request.scheme}://{host}"
 
 
-def shared_rendering(request: HttpRequest) -> bool:
-    """False when a flash message waits for this reader: that page is theirs alone.
+# A reader's own comments still waiting for the editors (comments/waiting.py): signed, scoped
+# to the article's path, so only that reader's pages of that article are rendered for them.
+WAITING_COOKIE = "comments_waiting"
+WAITING_SALT = "comments.waiting"
 
-    Only a validly signed message cookie counts; anybody can send `Cookie: messages=x`, and
-    that must not buy them a fresh rendering of a hot page.
+
+def shared_rendering(request: HttpRequest) -> bool:
+    """False when a flash message or the reader's own waiting comment is for this reader:
+    that page is theirs alone.
+
+    Only validly signed cookies count; anybody can send `Cookie: messages=x`, and that must not
+    buy them a fresh rendering of a hot page.
     """
+    if request.COOKIES.get(WAITING_COOKIE) is not None and request.get_signed_cookie(
+        WAITING_COOKIE, default=None, salt=WAITING_SALT
+    ):
+        return False
     raw = request.COOKIES.get(CookieStorage.cookie_name)
     if raw is None:
         return True
@@ -309,10 +333,45 @@ def invalidate(scopes: Iterable[str]) -> None:
     )
 
 
+def fragment(name: str, scope: str, build, *, seconds: int | None = None) -> str:
+    """A piece of a page rendered once per version of `scope` and reused by every rendering
+    until a change gives the scope a new version (or `seconds` pass): how a page that is not
+    in the page cache still renders its comments and lists without querying for them.
+
+    Independent of ARTICLE_CACHE_SECONDS, so the page cache can be off and the fragments on.
+    """
+    version = current_version(scope)
+    if version is None:  # neither the cache nor the database answers: render, keep nothing
+        return build()
+    key = f"fragment:{name}:{version}"
+    found, expires = _fragments.get(key, (None, 0.0))
+    if found is not None and time.monotonic() < expires:
+        return found
+    found = cache.get(key)
+    if found is None:
+        if version == NO_ROW:
+            version = _first_version(scope)
+            if version is None:
+                return build()
+            key = f"fragment:{name}:{version}"
+        found = build()
+        cache.set(key, found, timeout=seconds or settings.FRAGMENT_SECONDS)
+    with _memo_lock:
+        _fragments[key] = (found, time.monotonic() + min(seconds or 60, 60))
+        while len(_fragments) > MEMO_FRAGMENTS:
+            _fragments.pop(next(iter(_fragments)))
+    return found
+
+
+_fragments: dict[str, tuple[str, float]] = {}
+MEMO_FRAGMENTS = 512
+
+
 class PageCacheMiddleware:
     """Serve cached article and home pages before the rest of the middleware stack."""
 
     ARTICLE_VIEWS = {"articles:detail", "articles:detail_short"}
+    COMMENT_PAGES = "comments:page"
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -332,6 +391,8 @@ class PageCacheMiddleware:
                 return HttpResponsePermanentRedirect(page.path)
         elif view_name == "articles:home" and not request.GET:
             page, _ = lookup(request, HOME)
+        elif view_name == self.COMMENT_PAGES and not request.GET:
+            page, _ = lookup(request, comments_scope(kwargs["news_code"], kwargs["number"]))
         else:
             return None
         return respond(request, page) if page is not None else None

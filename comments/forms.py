@@ -7,7 +7,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from newsroom.persian import fa_digits, has_visible_text, normalize_text
 
-from .models import Comment
+from .models import REPLIES_MAX, Comment
 from .names import is_reserved
 
 NAME_MAX = 80
@@ -19,6 +19,10 @@ NULL_CHARACTERS = ProhibitNullCharactersValidator(
 
 
 UNSIGNED = "unsigned"
+NO_PARENT = (
+    "دیدگاهی که می‌خواهید به آن پاسخ دهید در این خبر منتشر نشده است؛"
+    " پاسخ را به‌صورت دیدگاه تازه بفرستید."
+)
 
 
 def security_hash(article_pk: int, timestamp: int) -> str:
@@ -40,16 +44,24 @@ class CommentForm(forms.ModelForm):
         label="اگر انسان هستید این خانه را خالی بگذارید",
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
+    # «پاسخ»: the comment this one answers (one level deep; see clean_parent).
+    parent = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     # Blank in the shared (cached) page: see signed_time() and clean().
     timestamp = forms.IntegerField(required=False, widget=forms.HiddenInput)
     security_hash = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     class Meta:
         model = Comment
-        fields = ["name", "email", "text"]
-        labels = {"name": "نام", "email": "ایمیل (اختیاری)", "text": "دیدگاه شما"}
+        fields = ["parent", "name", "email", "notify", "text"]
+        labels = {
+            "name": "نام",
+            "email": "ایمیل (اختیاری)",
+            "notify": "وقتی پاسخ داده شد خبرم کن",
+            "text": "دیدگاه شما",
+        }
         help_texts = {
             "email": "فقط دبیران آن را می‌بینند و هرگز منتشر نمی‌شود.",
+            "notify": "یک ایمیل هنگام انتشار و یکی برای هر پاسخ؛ نخست نشانی را تأیید می‌کنید.",
             "text": f"حداکثر {fa_digits(TEXT_MAX)} نویسه.",
         }
         widgets = {
@@ -101,8 +113,36 @@ class CommentForm(forms.ModelForm):
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
 
+    def clean_parent(self) -> Comment | None:
+        """The approved comment of this article being answered; a reply to a reply joins its
+        thread, since threads are one level deep."""
+        pk = self.cleaned_data.get("parent")
+        if pk is None:
+            return None
+        parent = (
+            Comment.objects.approved()
+            .filter(pk=pk, article=self.article)
+            .select_related("parent")
+            .first()
+        )
+        if parent is None:
+            raise forms.ValidationError(NO_PARENT, code="parent")
+        if parent.parent_id is not None:
+            if parent.parent.status != Comment.Status.APPROVED:
+                raise forms.ValidationError(NO_PARENT, code="parent")
+            parent = parent.parent
+        if parent.replies.approved().count() >= REPLIES_MAX:
+            raise forms.ValidationError(
+                f"این گفت‌وگو به سقف {fa_digits(REPLIES_MAX)} پاسخ رسیده است؛"
+                " دیدگاه خود را جداگانه بنویسید.",
+                code="full",
+            )
+        return parent
+
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("notify") and not cleaned.get("email") and "email" not in self.errors:
+            self.add_error("email", "برای آنکه خبرتان کنیم، نشانی ایمیل را بنویسید.")
         timestamp, given = cleaned.get("timestamp"), cleaned.get("security_hash")
         if timestamp is None and not given and "timestamp" not in self.errors:
             # Sent from the shared page without JavaScript (with it, site.js fetched a signed

@@ -1,8 +1,12 @@
 import hashlib
 import re
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -11,9 +15,15 @@ from articles import pagecache
 from articles.models import Article
 from newsroom.persian import comparable_text, has_persian_letters
 
+from . import notifications
 from .names import mixes_scripts, name_key
 
 EDITORS_GROUP = "دبیران"
+# Threads (a comment and its replies) on the article page and on each comment page after it:
+# what bounds a page's weight and render time whatever the conversation's size.
+THREADS_PER_PAGE = 30
+# Approved replies a thread takes; past this, «پاسخ» is refused with a message.
+REPLIES_MAX = 10
 LINK = re.compile(r"https?://|www\.|\b[\w-]+\.(?:com|ir|net|org|info|xyz|io)\b", re.IGNORECASE)
 
 
@@ -31,6 +41,16 @@ class CommentQuerySet(models.QuerySet):
     def pending(self) -> "CommentQuerySet":
         return self.filter(status=Comment.Status.PENDING)
 
+    def visible(self) -> "CommentQuerySet":
+        """Approved, under an approved comment if a reply: what the pages show and count."""
+        return self.approved().filter(
+            models.Q(parent__isnull=True) | models.Q(parent__status=Comment.Status.APPROVED)
+        )
+
+    def threads(self) -> "CommentQuerySet":
+        """Approved top-level comments in the order the pages show them."""
+        return self.approved().filter(parent__isnull=True).order_by("created_at", "pk")
+
     def moderate(self, status: str, by) -> int:
         """Move these comments to `status`, recording who and when; returns how many changed.
 
@@ -40,20 +60,22 @@ class CommentQuerySet(models.QuerySet):
         # The decision and the public page's new version commit together, or neither does.
         with transaction.atomic():
             changing = self.exclude(status=status)
-            codes = set(changing.values_list("article__news_code", flat=True))
+            before = _public_facts(changing)
             changed = changing.update(status=status, moderated_by=by, moderated_at=timezone.now())
             if changed:
-                pagecache.invalidate(pagecache.article_scope(code) for code in codes)
+                _refresh_public(before, status)
+                if status == Comment.Status.APPROVED:
+                    notifications.comments_approved([row.pk for row in before])
         return changed
 
     def restore(self, status: str, by, at) -> int:
         """Put back a decision's previous state exactly (the desk's undo); returns how many."""
         # Like moderate(): the restored state and the page's new version commit together.
         with transaction.atomic():
-            codes = set(self.values_list("article__news_code", flat=True))
+            before = _public_facts(self)
             changed = self.update(status=status, moderated_by=by, moderated_at=at)
             if changed:
-                pagecache.invalidate(pagecache.article_scope(code) for code in codes)
+                _refresh_public(before, status)
         return changed
 
 
@@ -67,8 +89,19 @@ class Comment(models.Model):
     article = models.ForeignKey(
         Article, verbose_name=_("خبر"), on_delete=models.CASCADE, related_name="comments"
     )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("در پاسخ به"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
+    )
     name = models.CharField(_("نام"), max_length=80)
     email = models.EmailField(_("ایمیل"), blank=True)
+    # «وقتی پاسخ داده شد خبرم کن»: mails go only to addresses that asked and then confirmed
+    # (comments/notifications.py).
+    notify = models.BooleanField(_("خبرم کن"), default=False)
     text = models.TextField(_("متن دیدگاه"))
     status = models.CharField(
         _("وضعیت"), max_length=16, choices=Status.choices, default=Status.PENDING
@@ -109,6 +142,8 @@ class Comment(models.Model):
             models.Index(fields=["article", "status", "created_at"], name="comment_article_idx"),
             models.Index(fields=["status", "-created_at"], name="comment_queue_idx"),
             models.Index(fields=["fingerprint"], name="comment_fingerprint_idx"),
+            # The comment pages: a thread's replies, in order.
+            models.Index(fields=["parent", "status", "created_at"], name="comment_replies_idx"),
         ]
         constraints = [
             # The same text from the same sender on the same article is stored once, even when
@@ -132,7 +167,21 @@ class Comment(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+        """The page that holds this comment (the article page holds the first threads)."""
+        return page_url(self.article, self.page_number()) + f"#comment-{self.pk}"
+
+    def page_number(self) -> int:
+        root = self.parent or self
+        earlier = (
+            Comment.objects.threads()
+            .filter(article_id=self.article_id)
+            .filter(
+                models.Q(created_at__lt=root.created_at)
+                | models.Q(created_at=root.created_at, pk__lt=root.pk)
+            )
+            .count()
+        )
+        return earlier // THREADS_PER_PAGE + 1
 
     def moderate(self, status: str, by, *, expected: str | None = None) -> bool:
         """Move to `status`; with `expected`, only if the status is still what the editor saw,
@@ -166,7 +215,10 @@ class Comment(models.Model):
                 replied_at=timezone.now() if text else None,
             )
             if updated:
-                pagecache.invalidate([pagecache.article_scope(self.article.news_code)])
+                if self.status == Comment.Status.APPROVED:
+                    pagecache.invalidate([page_scope(self.article.news_code, self.page_number())])
+                if text and not expected:
+                    notifications.editors_replied(self.pk)
         self.refresh_from_db(fields=["reply", "reply_by", "replied_at"])
         return updated == 1
 
@@ -183,6 +235,96 @@ class Comment(models.Model):
 
     def name_mixes_scripts(self) -> bool:
         return mixes_scripts(self.name)
+
+
+def page_scope(news_code: int, number: int) -> str:
+    """The page cache scope of comment page `number` (1 is the article page itself)."""
+    if number <= 1:
+        return pagecache.article_scope(news_code)
+    return pagecache.comments_scope(news_code, number)
+
+
+def page_url(article: Article, number: int) -> str:
+    if number <= 1:
+        return article.get_absolute_url()
+    return reverse("comments:page", args=[article.news_code, number])
+
+
+def page_count(threads: int) -> int:
+    return max(1, -(-threads // THREADS_PER_PAGE))
+
+
+@dataclass(frozen=True)
+class _Fact:
+    pk: int
+    article_id: int
+    news_code: int
+    parent_id: int | None
+    created_at: object
+    status: str
+
+
+def _public_facts(rows: CommentQuerySet) -> list[_Fact]:
+    """What a moderation needs to know of the rows before it changes them."""
+    return [
+        _Fact(*values)
+        for values in rows.values_list(
+            "pk", "article_id", "article__news_code", "parent_id", "created_at", "status"
+        )
+    ]
+
+
+def _refresh_public(before: list[_Fact], status: str) -> None:
+    """After a decision: recount the articles whose public comments changed and give new
+    versions to exactly the pages that show a difference, in the decision's transaction.
+
+    A top-level comment appearing or disappearing moves every thread after it, so its page
+    and the pages after it change; a reply changes only its thread's page. The article page
+    always changes (its count), and so does the home page (the cards' counts).
+    """
+    approved = Comment.Status.APPROVED
+    touched = [f for f in before if approved in (f.status, status)]
+    if not touched:
+        return  # pending ↔ rejected ↔ spam: nothing a reader sees
+    by_article: dict[int, list[_Fact]] = {}
+    for fact in touched:
+        by_article.setdefault(fact.article_id, []).append(fact)
+    Article.objects.filter(pk__in=by_article).update(
+        comment_count=Coalesce(
+            Subquery(
+                Comment.objects.visible()
+                .filter(article=OuterRef("pk"))
+                .values("article")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            0,
+        )
+    )
+    scopes = {pagecache.HOME}
+    for article_id, facts in by_article.items():
+        code = facts[0].news_code
+        scopes.add(pagecache.article_scope(code))
+        threads = Comment.objects.threads().filter(article_id=article_id)
+        roots = [f for f in facts if f.parent_id is None]
+        replies = {f.parent_id for f in facts if f.parent_id is not None}
+        if roots:
+            first = min(roots, key=lambda f: (f.created_at, f.pk))
+            start = (
+                threads.filter(
+                    models.Q(created_at__lt=first.created_at)
+                    | models.Q(created_at=first.created_at, pk__lt=first.pk)
+                ).count()
+                // THREADS_PER_PAGE
+                + 1
+            )
+            after = threads.count()
+            # A page that disappeared is refreshed too, so its copy is not served as current.
+            last = page_count(after + len(roots))
+            scopes.update(page_scope(code, n) for n in range(start, last + 1))
+        for parent in Comment.objects.filter(pk__in=replies):
+            scopes.add(page_scope(code, parent.page_number()))
+    pagecache.invalidate(scopes)
 
 
 class EditorDigest(models.Model):

@@ -165,6 +165,9 @@ PAGE_VERSION_SECONDS = env.int("PAGE_VERSION_SECONDS", default=10)
 # Rendered article and home pages stay in that cache this long, or until their content changes
 # (articles/pagecache.py); 0 turns the app cache off (the benchmark measures both).
 ARTICLE_CACHE_SECONDS = env.int("ARTICLE_CACHE_SECONDS", default=600)
+# Pieces of pages (an article's body, its comment pages, the lists beside it) are kept this long
+# at most, or until what they show changes; they are used with the page cache on or off.
+FRAGMENT_SECONDS = env.int("FRAGMENT_SECONDS", default=3600)
 # Browsers and shared proxies (nginx) may keep an anonymous page this long.
 PUBLIC_MAX_AGE = env.int("PUBLIC_MAX_AGE", default=60)
 # A process folds the views it counted into the database at most this often (articles/counters).
