@@ -81,8 +81,9 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def for_page(self) -> "ArticleQuerySet":
-        """Everything the article page shows, in a fixed number of queries."""
-        return self.select_related("category").prefetch_related("sections", "tags")
+        """The article row its page needs on every rendering; its sections and tags are read
+        only when its fragments are rendered again (articles.views.render_article)."""
+        return self.select_related("category")
 
     def search(self, query: str) -> "ArticleQuerySet":
         """Articles whose headline, lead or body hold every word of `query` (as prefixes),

@@ -222,7 +222,7 @@ def store(
     """The rendered page as a Page; kept only if its version and key are known, so an unknown
     or failed page never creates a key."""
     if version == NO_ROW:
-        version = _first_version(scope)
+        version = first_version(scope)
     body = response.content
     page = Page(
         version or "",
@@ -240,7 +240,7 @@ def store(
     return page
 
 
-def _first_version(scope: str) -> str | None:
+def first_version(scope: str) -> str | None:
     """Give a page that rendered fine its first version row (never for unknown pages, which
     fail to render); None if a change got there first, so this rendering is not kept."""
     from .models import PageVersion
@@ -251,9 +251,12 @@ def _first_version(scope: str) -> str | None:
             [PageVersion(scope=scope, version=fresh)], ignore_conflicts=True
         )
         current = PageVersion.objects.filter(scope=scope).values_list("version", flat=True)
-        return fresh if current.first() == fresh else None
+        if current.first() != fresh:
+            return None
     except DatabaseError:
         return None
+    cache.add(_version_key(scope), fresh, timeout=settings.PAGE_VERSION_SECONDS)
+    return fresh
 
 
 def accepts_gzip(header: str) -> bool:
@@ -333,7 +336,7 @@ def invalidate(scopes: Iterable[str]) -> None:
     )
 
 
-def fragment(name: str, scope: str, build, *, seconds: int | None = None) -> str:
+def fragment(name: str, scope: str, build, *, seconds: int | None = None):
     """A piece of a page rendered once per version of `scope` and reused by every rendering
     until a change gives the scope a new version (or `seconds` pass): how a page that is not
     in the page cache still renders its comments and lists without querying for them.
@@ -347,15 +350,19 @@ def fragment(name: str, scope: str, build, *, seconds: int | None = None) -> str
     found, expires = _fragments.get(key, (None, 0.0))
     if found is not None and time.monotonic() < expires:
         return found
-    found = cache.get(key)
-    if found is None:
+    # Stored in a tuple: a bare str comes back from some backends (diskcache) as plain str,
+    # and the template would escape HTML that was marked safe when it was rendered.
+    kept = cache.get(key)
+    if kept is not None:
+        found = kept[0]
+    else:
         if version == NO_ROW:
-            version = _first_version(scope)
+            version = first_version(scope)
             if version is None:
                 return build()
             key = f"fragment:{name}:{version}"
         found = build()
-        cache.set(key, found, timeout=seconds or settings.FRAGMENT_SECONDS)
+        cache.set(key, (found,), timeout=seconds or settings.FRAGMENT_SECONDS)
     with _memo_lock:
         _fragments[key] = (found, time.monotonic() + min(seconds or 60, 60))
         while len(_fragments) > MEMO_FRAGMENTS:

@@ -1,12 +1,14 @@
+import hashlib
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core import signing
-from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models import Count, OuterRef, Subquery, Sum, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -94,39 +96,114 @@ def article_detail(request: HttpRequest, news_code: int, slug: str | None = None
     if slug != article.slug:
         # /news/<code>/ and stale or mistyped slugs all lead to the one canonical address.
         return redirect(article, permanent=True)
-    response = render_article(request, article)
     if not shared:
-        pagecache.private(response)
-        return response
+        return render_private(request, article)
+    if version == pagecache.NO_ROW:
+        # A page never rendered before: its first version is made before its fragments read
+        # anything (they share it), so this first rendering can be kept.
+        version = pagecache.first_version(scope)
+    response = render_article(request, article)
     page = pagecache.store(
         request, scope, version, response, slug=article.slug, path=article.get_absolute_url()
     )
     return pagecache.respond(request, page)
 
 
-def render_article(request: HttpRequest, article: Article, *, status: int = 200, **extra):
-    """The article page; the comment view re-renders it with the reader's bound form."""
+def render_private(request: HttpRequest, article: Article, **extra) -> HttpResponse:
+    """The page for one reader: their flash message, and their own comments still waiting
+    for the editors (comments.pages), which nobody else's page shows."""
+    from comments import pages
+
+    waiting = pages.waiting_comments(request, article)
+    response = render_article(request, article, waiting_comments=waiting, **extra)
+    pagecache.private(response)
+    pages.keep_waiting(response, article, [c.pk for c in waiting], request=request)
+    return response
+
+
+# «پربازدیدترین‌های گروه» moves with every fold of the views; the lists beside an article are
+# otherwise kept until an article is published or edited (pagecache.LISTS).
+LISTS_SECONDS = 300
+
+
+def render_article(
+    request: HttpRequest, article: Article, *, status: int = 200, preview: bool = False, **extra
+):
+    """The article page; the comment view re-renders it with the reader's bound form.
+
+    What only an edit changes (the body, its tags, the structured data) and the lists beside
+    it are fragments (pagecache.fragment), and so are the comments (comments.pages): an
+    uncached render queries the article row and little else.
+    """
     canonical_url = absolute_url(request, article.get_absolute_url())
+    code = article.news_code
+
+    def parts() -> dict[str, str]:
+        prefetch_related_objects([article], "sections", "tags")
+        context = {
+            "article": article,
+            "structured_data": structured_data(article, canonical_url),
+        }
+        rendered = {
+            part: render_to_string(f"articles/parts/{part}.html", context)
+            for part in ("head", "body", "footer")
+        }
+        return {**rendered, "reading_minutes": article.reading_minutes}
+
+    def lists() -> str:
+        return render_to_string("articles/related.html", lists_context(article))
+
+    if preview:
+        article_parts, around = parts(), lists()
+    else:
+        # The structured data names the canonical address, which follows the request's host
+        # when DJANGO_SITE_URL is not set.
+        where = hashlib.blake2b(canonical_url.encode(), digest_size=8).hexdigest()
+        article_parts = pagecache.fragment(
+            f"content:{code}:{where}", pagecache.content_scope(code), parts
+        )
+        # Named after the next scheduled publication, so the lists change when it goes live.
+        around = pagecache.fragment(
+            f"lists:{code}:{pagecache.next_publish()}",
+            pagecache.LISTS,
+            lists,
+            seconds=LISTS_SECONDS,
+        )
+    context = {
+        "article": article,
+        "canonical_url": canonical_url,
+        "short_url": absolute_url(request, reverse("articles:short", args=[code])),
+        "parts": article_parts,
+        "lists": around,
+        "preview": preview,
+        **extra,
+    }
+    return render(request, "articles/article_detail.html", context, status=status)
+
+
+def lists_context(article: Article) -> dict:
     # The lists need a headline and an address only.
     published = (
         Article.objects.published().exclude(pk=article.pk).only("headline", "news_code", "slug")
     )
     week_ago = timezone.localdate() - timedelta(days=settings.MOST_VIEWED_DAYS)
-    context = {
+    return {
         "article": article,
-        "canonical_url": canonical_url,
-        "short_url": absolute_url(request, reverse("articles:short", args=[article.news_code])),
-        "structured_data": structured_data(article, canonical_url),
         "latest_in_section": published.filter(category=article.category)[:5],
         "most_viewed_in_section": published.filter(
             category=article.category, daily_views__day__gte=week_ago
         )
         .annotate(recent_views=Sum("daily_views__count"))
         .order_by("-recent_views", "-published_at")[:5],
-        "related": related_by_tags(published, [tag.pk for tag in article.tags.all()]),
-        **extra,
+        "related": related_by_tags(
+            published,
+            list(
+                Article.tags.through.objects.filter(article=article).values_list(
+                    "tag_id", flat=True
+                )
+            ),
+        ),
     }
-    return render(request, "articles/article_detail.html", context, status=status)
 
 
 def related_by_tags(articles, tag_ids: list[int]):

@@ -215,8 +215,8 @@ class Comment(models.Model):
                 replied_at=timezone.now() if text else None,
             )
             if updated:
-                if self.status == Comment.Status.APPROVED:
-                    pagecache.invalidate([page_scope(self.article.news_code, self.page_number())])
+                # Whatever this copy's status says (it may be stale), the page holding it.
+                pagecache.invalidate([page_scope(self.article.news_code, self.page_number())])
                 if text and not expected:
                     notifications.editors_replied(self.pk)
         self.refresh_from_db(fields=["reply", "reply_by", "replied_at"])
@@ -274,6 +274,33 @@ def _public_facts(rows: CommentQuerySet) -> list[_Fact]:
     ]
 
 
+def recount(article_ids) -> None:
+    Article.objects.filter(pk__in=article_ids).update(
+        comment_count=Coalesce(
+            Subquery(
+                Comment.objects.visible()
+                .filter(article=OuterRef("pk"))
+                .values("article")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            0,
+        )
+    )
+
+
+def refresh_article(article: Article) -> None:
+    """Recount an article's comments and refresh all its pages: for rows written past
+    moderate(), by loaddata (comments.apps) or a bulk load (seed_demo, the benchmark)."""
+    with transaction.atomic():
+        recount([article.pk])
+        threads = Comment.objects.threads().filter(article=article).count()
+        code = article.news_code
+        pagecache.invalidate(
+            [pagecache.HOME, *(page_scope(code, n) for n in range(1, page_count(threads) + 2))]
+        )
+
+
 def _refresh_public(before: list[_Fact], status: str) -> None:
     """After a decision: recount the articles whose public comments changed and give new
     versions to exactly the pages that show a difference, in the decision's transaction.
@@ -289,18 +316,7 @@ def _refresh_public(before: list[_Fact], status: str) -> None:
     by_article: dict[int, list[_Fact]] = {}
     for fact in touched:
         by_article.setdefault(fact.article_id, []).append(fact)
-    Article.objects.filter(pk__in=by_article).update(
-        comment_count=Coalesce(
-            Subquery(
-                Comment.objects.visible()
-                .filter(article=OuterRef("pk"))
-                .values("article")
-                .annotate(n=Count("pk"))
-                .values("n")
-            ),
-            0,
-        )
-    )
+    recount(by_article)
     scopes = {pagecache.HOME}
     for article_id, facts in by_article.items():
         code = facts[0].news_code

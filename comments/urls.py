@@ -9,4 +9,6 @@ app_name = "comments"
 urlpatterns = [
     path("news/<code:news_code>/comments/", views.post_comment, name="post"),
     path("news/<code:news_code>/comments/token/", views.form_token, name="token"),
+    path("news/<code:news_code>/comments/<pagenum:number>/", views.comment_page, name="page"),
+    path("news/<code:news_code>/comments/<code:pk>/reply/", views.reply_form, name="reply"),
 ]

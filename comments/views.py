@@ -1,21 +1,25 @@
 from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError, transaction
-from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 
 from articles import pagecache
 from articles.models import Article
-from articles.views import render_article
+from articles.views import absolute_url, render_private
 from newsroom.security import same_origin_required, sender_hash
 
-from .forms import CommentForm, signed_time
-from .models import Comment
+from . import notifications, pages
+from .forms import NO_PARENT, CommentForm, signed_time
+from .models import REPLIES_MAX, THREADS_PER_PAGE, Comment, page_url
 
-RECEIVED = "دیدگاه شما رسید و پس از تأیید دبیران در همین صفحه منتشر می‌شود."
+RECEIVED = (
+    "دیدگاه شما رسید و پس از تأیید دبیران در همین صفحه منتشر می‌شود؛"
+    " تا آن زمان فقط در همین مرورگر، با نشان «در انتظار تأیید»، دیده می‌شود."
+)
 TOO_MANY = (
     "در چند دقیقهٔ اخیر دیدگاه‌های زیادی از شما رسیده است؛ کمی بعد دوباره بفرستید. متن شما محفوظ است."
 )
@@ -36,7 +40,7 @@ def post_comment(request, news_code: int):
     if getattr(request, "limited", False):
         form.is_valid()  # bound and cleaned, so the page shows the reader's own text again
         form.fresh_security_fields()
-        response = render_article(
+        response = render_private(
             request, article, comment_form=form, comment_error=TOO_MANY, status=429
         )
         response["Retry-After"] = "60"
@@ -45,7 +49,7 @@ def post_comment(request, news_code: int):
     if not form.is_valid():
         form.fresh_security_fields()
         status = 200 if form.needs_confirmation_only else 400
-        return render_article(request, article, comment_form=form, status=status)
+        return render_private(request, article, comment_form=form, status=status)
 
     comment = form.save(commit=False)
     comment.article = article
@@ -57,15 +61,21 @@ def post_comment(request, news_code: int):
     try:
         with transaction.atomic():
             comment.save()
+            if comment.notify and comment.status == Comment.Status.PENDING:
+                notifications.comment_posted(comment.pk)
     except IntegrityError:
         # Only the "same sender, same text" constraint means it is already stored once;
         # anything else must not be answered "received".
-        if not Comment.objects.filter(
+        comment = Comment.objects.filter(
             article=article, sender_hash=comment.sender_hash, fingerprint=comment.fingerprint
-        ).exists():
+        ).first()
+        if comment is None:
             raise
     messages.success(request, RECEIVED, extra_tags="comments")
-    return redirect(article.get_absolute_url() + "#comments", permanent=False)
+    response = redirect(article.get_absolute_url() + "#comments", permanent=False)
+    # The sender sees it, marked «در انتظار تأیید», in this browser only (comments.pages).
+    pages.add_waiting(response, request, article, comment.pk)
+    return response
 
 
 @require_safe
@@ -74,6 +84,79 @@ def form_token(request, news_code: int):
     (the page itself is shared, so it cannot carry one)."""
     article = get_object_or_404(Article.objects.published().only("pk"), news_code=news_code)
     response = JsonResponse(signed_time(article.pk))
+    pagecache.private(response)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_safe
+def comment_page(request, news_code: int, number: int):
+    """Threads after the first page, on pages of their own: linkable, cached like the article,
+    kept out of search indexes (the article is what should be found)."""
+    if number == 1:
+        article = get_object_or_404(
+            Article.objects.published().only("news_code", "slug"), news_code=news_code
+        )
+        return redirect(article.get_absolute_url() + "#comments", permanent=True)
+    shared = pagecache.shared_rendering(request)
+    scope = pagecache.comments_scope(news_code, number)
+    _, version = pagecache.lookup(request, scope) if shared else (None, None)
+    article = get_object_or_404(Article.objects.published().for_page(), news_code=news_code)
+    # No page past the count (replies included, so an upper bound): a 404 with no query.
+    if (number - 1) * THREADS_PER_PAGE >= article.comment_count:
+        raise Http404("این صفحهٔ دیدگاه‌ها وجود ندارد.")
+    page = pages.page(article, number)
+    if page is None:
+        raise Http404("این صفحهٔ دیدگاه‌ها وجود ندارد.")
+    context = {
+        "article": article,
+        "page": page,
+        "canonical_url": absolute_url(request, page_url(article, number)),
+        "previous_url": page_url(article, number - 1),
+        "next_url": page_url(article, number + 1) if page.has_next else "",
+    }
+    if not shared:
+        waiting = pages.waiting_comments(request, article)
+        context["waiting"] = pages.waiting_items(waiting, article) if waiting else ""
+        response = render(request, "comments/page.html", context)
+        pagecache.private(response)
+        pages.keep_waiting(response, article, [c.pk for c in waiting], request=request)
+        return response
+    response = render(request, "comments/page.html", context)
+    response["X-Robots-Tag"] = "noindex, follow"
+    return pagecache.respond(request, pagecache.store(request, scope, version, response))
+
+
+@require_safe
+def reply_form(request, news_code: int, pk: int):
+    """«پاسخ» without JavaScript: the comment being answered and the form, naming it."""
+    article = get_object_or_404(Article.objects.published().for_page(), news_code=news_code)
+    parent = Comment.objects.threads().filter(article=article, pk=pk).first()
+    status = 200
+    if parent is None:
+        error = NO_PARENT
+        status = 404
+    elif parent.replies.approved().count() >= REPLIES_MAX:
+        error = "این گفت‌وگو به سقف پاسخ‌ها رسیده است؛ دیدگاه خود را جداگانه بنویسید."
+        status = 409
+    else:
+        error = ""
+    form = CommentForm(article, initial={"parent": pk})
+    response = render(
+        request,
+        "comments/reply.html",
+        {
+            "article": article,
+            "parent": parent if not error else None,
+            "parent_html": pages.comment_item(parent, parent.get_absolute_url().split("#")[0])
+            if parent is not None and not error
+            else "",
+            "error": error,
+            "form": form,
+            "reply_to": parent if not error else None,
+        },
+        status=status,
+    )
     pagecache.private(response)
     response["X-Robots-Tag"] = "noindex"
     return response

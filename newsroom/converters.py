@@ -21,3 +21,21 @@ class NewsCodeConverter:
 
 
 register_converter(NewsCodeConverter, "code")
+
+
+class PageNumberConverter:
+    """A comment page number: 1 to 99,999 (a larger one is a 404, never an OFFSET to run)."""
+
+    regex = "[0-9]{1,5}"
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if number < 1:
+            raise ValueError(value)
+        return number
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(PageNumberConverter, "pagenum")

@@ -13,10 +13,14 @@ from articles.models import Article
 from comments.forms import security_hash
 from comments.models import EDITORS_GROUP
 
-# The article page's queries, whatever the number of sections, tags or comments: the article
-# with its category, its sections, its tags, the approved comments, and the three lists around
-# it (related by tags, latest of the section, most viewed of the section).
-ARTICLE_PAGE_QUERIES = 7
+# The article page's queries when it is not in the page cache but its fragments are kept (the
+# body, the lists beside it, the comments: articles/views.render_article): the article row.
+ARTICLE_PAGE_QUERIES = 1
+# What rebuilding each fragment reads: the sections and tags; the article's tags and the three
+# lists; a page of threads and their replies.
+CONTENT_FRAGMENT_QUERIES = 2
+LISTS_FRAGMENT_QUERIES = 4
+COMMENT_PAGE_QUERIES = 2
 
 REFERENCE = json.loads((Path(__file__).parent / "data" / "editorial_reference.json").read_text())
 

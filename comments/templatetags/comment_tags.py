@@ -1,55 +1,53 @@
 from django import template
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.template.loader import render_to_string
 
+from articles import pagecache
+from comments import pages
 from comments.forms import CommentForm
-from comments.models import Comment
-from newsroom.persian import iso_datetime, jalali_datetime
+from comments.models import Comment, page_url
 
 register = template.Library()
 
-# One approved comment as readers see it. Built with format_html (every value escaped) rather
-# than a template loop: with hundreds of comments, the loop was most of an uncached render.
-COMMENT = (
-    '<li class="comment" id="comment-{}">\n'
-    '  <p class="comment-head"><bdi class="comment-author">{}</bdi>\n'
-    '  <time datetime="{}">{}</time></p>\n'
-    '  <p class="comment-text" dir="auto">{}</p>{}\n'
-    "</li>\n"
-)
-REPLY = (
-    '\n  <div class="comment-reply"><p><strong>پاسخ تحریریه:</strong></p>\n'
-    '  <p dir="auto">{}</p></div>'
-)
 
-
-def comment_items(comments) -> SafeString:
-    return mark_safe(  # noqa: S308 (each item is format_html output)
-        "".join(
-            format_html(
-                COMMENT,
-                comment.pk,
-                comment.name,
-                iso_datetime(comment.created_at),
-                jalali_datetime(comment.created_at),
-                comment.text,
-                format_html(REPLY, comment.reply) if comment.reply else "",
-            )
-            for comment in comments
-        )
+def blank_form(article) -> str:
+    """The unsigned, empty form every shared page carries: the same HTML for an article until
+    it changes, so it is a fragment too."""
+    return pagecache.fragment(
+        f"form:{article.news_code}",
+        pagecache.content_scope(article.news_code),
+        lambda: render_to_string(
+            "comments/form.html", {"article": article, "form": CommentForm(article)}
+        ),
     )
 
 
 @register.inclusion_tag("comments/section.html", takes_context=True)
 def comment_section(context, article):
-    """Approved comments and the form; a bound form (after a refused post) is shown as sent."""
-    comments = list(Comment.objects.approved().filter(article=article).order_by("created_at"))
+    """The first page of threads, the count of all, the reader's own waiting comments (on
+    their private rendering only) and the form; a bound form (after a refused post) is shown
+    as sent."""
+    first = pages.page(article, 1)
+    form = context.get("comment_form")
+    if form is None:
+        form_html = blank_form(article)
+    else:
+        form_html = render_to_string(
+            "comments/form.html",
+            {
+                "article": article,
+                "form": form,
+                "comment_error": context.get("comment_error"),
+                "reply_to": getattr(form, "cleaned_data", {}).get("parent"),
+            },
+        )
+    waiting = context.get("waiting_comments") or []
     return {
         "article": article,
-        "comments": comments,
-        "comment_items": comment_items(comments),
-        "form": context.get("comment_form") or CommentForm(article),
-        "comment_error": context.get("comment_error"),
+        "count": article.comment_count,
+        "page": first,
+        "next_url": page_url(article, 2) if first and first.has_next else "",
+        "waiting": pages.waiting_items(waiting, article) if waiting else "",
+        "form_html": form_html,
         "site_name": context.get("site_name"),
         "messages": context.get("messages"),
     }

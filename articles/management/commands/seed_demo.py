@@ -17,7 +17,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from articles.models import Article, Category, Section, Tag
-from comments.models import Comment, text_fingerprint
+from comments.models import Comment, recount, refresh_article, text_fingerprint
 from newsroom.persian import fa_digits, persian_slug, search_text
 
 SOURCE_NAME = "دادهٔ نمایشی (ساختگی)"
@@ -212,12 +212,29 @@ class Command(BaseCommand):
             help="synthetic comments spread over the new synthetic articles "
             f"(the governor's article's top-up to {GOVERNOR_COMMENTS} comes on top)",
         )
+        parser.add_argument(
+            "--governor-comments",
+            type=int,
+            default=GOVERNOR_COMMENTS,
+            help="approved comments the governor's article is topped up to (one in five a reply)",
+        )
         parser.add_argument("--seed", type=int, default=1404, help="random seed (reproducible)")
         parser.add_argument("--clear", action="store_true", help="remove synthetic data first")
         parser.add_argument("--batch-size", type=int, default=2000)
 
-    def handle(self, *args, articles, comments, seed, clear, batch_size, verbosity, **options):
-        if articles < 0 or comments < 0 or batch_size < 1:
+    def handle(
+        self,
+        *args,
+        articles,
+        comments,
+        governor_comments,
+        seed,
+        clear,
+        batch_size,
+        verbosity,
+        **options,
+    ):
+        if articles < 0 or comments < 0 or governor_comments < 0 or batch_size < 1:
             raise CommandError("--articles and --comments must be ≥ 0, --batch-size ≥ 1.")
         if comments and not articles:
             raise CommandError("--comments needs --articles > 0 (they go on the new articles).")
@@ -234,8 +251,11 @@ class Command(BaseCommand):
             governor = self.governor_article()
             new_articles = self.create_articles(articles)
             created_comments = self.create_comments(new_articles, comments)
-            topped_up = self.top_up_governor(governor)
+            topped_up = self.top_up_governor(governor, governor_comments)
             approved = Comment.objects.approved().filter(article=governor).count()
+            # bulk_create skips moderation: the counts and the pages follow here.
+            recount(Article.objects.values("pk"))
+            refresh_article(governor)
         with connection.cursor() as cursor:
             # Fresh statistics, so the planner knows the tables are no longer nearly empty.
             cursor.execute("ANALYZE")
@@ -402,9 +422,10 @@ class Command(BaseCommand):
             fingerprint=fingerprint,
         )
 
-    def top_up_governor(self, governor: Article) -> int:
-        """Approved comments up to GOVERNOR_COMMENTS, never more, never touching the article."""
-        missing = GOVERNOR_COMMENTS - Comment.objects.approved().filter(article=governor).count()
+    def top_up_governor(self, governor: Article, target: int) -> int:
+        """Approved comments up to `target`, never more, never touching the article; one in
+        five answers an earlier comment (one level deep, as readers' replies are)."""
+        missing = target - Comment.objects.approved().filter(article=governor).count()
         if missing <= 0:
             return 0
         seen = {
@@ -414,10 +435,27 @@ class Command(BaseCommand):
             )
         }
         senders = [f"{self.rng.getrandbits(128):032x}" for _ in range(60)]
-        Comment.objects.bulk_create(
+        made = [
             self.comment(governor.pk, governor.published_at, Comment.Status.APPROVED, senders, seen)
             for _ in range(missing)
+        ]
+        made.sort(key=lambda c: c.created_at)
+        roots = [c for i, c in enumerate(made) if i % 5 or i == 0]
+        Comment.objects.bulk_create(roots, batch_size=self.batch_size)
+        roots = list(
+            Comment.objects.approved()
+            .filter(article=governor, parent=None)
+            .order_by("created_at")
+            .values_list("pk", "created_at")
         )
+        replies = []
+        for i, reply in enumerate(made):
+            if i % 5 or i == 0:
+                continue
+            earlier = [r for r in roots[-50:] if r[1] <= reply.created_at] or roots[:1]
+            reply.parent_id = self.rng.choice(earlier)[0]
+            replies.append(reply)
+        Comment.objects.bulk_create(replies, batch_size=self.batch_size)
         return missing
 
     def log(self, message: str) -> None:
