@@ -53,6 +53,7 @@ class Page:
     # When the next scheduled article goes live (epoch seconds): every cached page lists
     # articles, so none may outlive that moment.
     fresh_until: float = float("inf")
+    robots: str = ""  # X-Robots-Tag (comment pages are kept out of search indexes)
 
 
 # This process's own copies of recent pages: a hit then costs one small version read instead
@@ -296,6 +297,8 @@ def respond(request: HttpRequest, page: Page) -> HttpResponse:
     response["Content-Length"] = str(len(response.content))
     response["ETag"] = etag
     response["Vary"] = "Accept-Encoding"
+    if page.robots:
+        response["X-Robots-Tag"] = page.robots
     public(response)
     return response
 

@@ -177,7 +177,7 @@ class CommentAdmin(StrictParametersMixin, admin.ModelAdmin):
         "article",
         SenderFilter,
     ]
-    list_select_related = ["article"]
+    list_select_related = ["article", "parent"]
     list_per_page = 100  # a morning's queue on one page: no page load between decisions
     search_fields = ["name", "text", "email"]
     ordering = ["-created_at"]
@@ -185,6 +185,7 @@ class CommentAdmin(StrictParametersMixin, admin.ModelAdmin):
     actions = ["approve", "reject", "mark_spam"]
     readonly_fields = [
         "article_link",
+        "answers",
         "name",
         "email",
         "text_block",
@@ -198,7 +199,10 @@ class CommentAdmin(StrictParametersMixin, admin.ModelAdmin):
         "user_agent",
     ]
     fieldsets = [
-        (None, {"fields": ["article_link", "name", "email", "text_block", "sent", "hints"]}),
+        (
+            None,
+            {"fields": ["article_link", "answers", "name", "email", "text_block", "sent", "hints"]},
+        ),
         (_("بررسی"), {"fields": ["status", "moderator", "moderated_when"]}),
         # reply_seen (hidden) is rendered by the template's form_top, not as a labelled row.
         (_("پاسخ تحریریه"), {"fields": ["reply", "reply_typeset", "replier", "replied_when"]}),
@@ -271,6 +275,7 @@ class CommentAdmin(StrictParametersMixin, admin.ModelAdmin):
         return format_html(
             '<div class="desk-card" id="c{pk}" data-comment="{pk}" data-reply="{reply_text}" '
             'data-reply-url="{reply_url}">'
+            "{answers}"
             '<p class="desk-text" dir="auto">{text}</p>'
             '<p class="desk-meta"><bdi class="desk-name">{name}</bdi>'
             ' <span aria-hidden="true">·</span> <a href="{article_url}">{headline}</a>'
@@ -278,6 +283,7 @@ class CommentAdmin(StrictParametersMixin, admin.ModelAdmin):
             ' <span aria-hidden="true">·</span> <a href="{change_url}">جزئیات</a></p>'
             "{hints}{reply}{history}</div>",
             pk=obj.pk,
+            answers=self.answers(obj),
             reply_text=obj.reply,
             reply_url=reverse("admin:comments_comment_reply", args=[obj.pk]),
             text=obj.text,
@@ -290,6 +296,24 @@ class CommentAdmin(StrictParametersMixin, admin.ModelAdmin):
             hints=self.hints(obj),
             reply=reply,
             history=self.history(obj),
+        )
+
+    @admin.display(description=_("در پاسخ به"))
+    def answers(self, obj: Comment) -> str:
+        """A reader's reply shows what it answers, so it is judged in its conversation."""
+        if obj.parent is None:
+            return ""
+        parent = obj.parent
+        state = (
+            ""
+            if parent.status == Comment.Status.APPROVED
+            else format_html(" ({})", parent.get_status_display())
+        )
+        return format_html(
+            '<p class="desk-answers">در پاسخ به <bdi>{}</bdi>: <span dir="auto">{}</span>{}</p>',
+            parent.name,
+            quoted(parent),
+            state,
         )
 
     def history(self, obj: Comment) -> str:

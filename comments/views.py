@@ -105,6 +105,8 @@ def comment_page(request, news_code: int, number: int):
     # No page past the count (replies included, so an upper bound): a 404 with no query.
     if (number - 1) * THREADS_PER_PAGE >= article.comment_count:
         raise Http404("این صفحهٔ دیدگاه‌ها وجود ندارد.")
+    if version == pagecache.NO_ROW:
+        version = pagecache.first_version(scope)  # before the fragment reads (article_detail)
     page = pages.page(article, number)
     if page is None:
         raise Http404("این صفحهٔ دیدگاه‌ها وجود ندارد.")
@@ -120,11 +122,12 @@ def comment_page(request, news_code: int, number: int):
         context["waiting"] = pages.waiting_items(waiting, article) if waiting else ""
         response = render(request, "comments/page.html", context)
         pagecache.private(response)
+        response["X-Robots-Tag"] = "noindex, follow"
         pages.keep_waiting(response, article, [c.pk for c in waiting], request=request)
         return response
     response = render(request, "comments/page.html", context)
-    response["X-Robots-Tag"] = "noindex, follow"
-    return pagecache.respond(request, pagecache.store(request, scope, version, response))
+    page = pagecache.store(request, scope, version, response, robots="noindex, follow")
+    return pagecache.respond(request, page)
 
 
 @require_safe

@@ -83,4 +83,58 @@
       }
     });
   });
+
+  // «پاسخ» in place: the form below names the comment being answered (without JS the link
+  // opens a page with the form for that comment).
+  const form = document.querySelector("form.comment-form");
+  const parentInput = form?.querySelector('input[name="parent"]');
+  const replying = form?.querySelector(".replying-to");
+  const setParent = (id, name) => {
+    parentInput.value = id;
+    replying.querySelector(".replying-name").textContent = name;
+    replying.hidden = !id;
+    replying.querySelector(".cancel-reply").hidden = !id;
+  };
+  if (form && parentInput && replying) {
+    document.addEventListener("click", (event) => {
+      const link = event.target.closest("a.reply-link[data-parent]");
+      if (!link) return;
+      event.preventDefault();
+      setParent(link.dataset.parent, link.dataset.parentName);
+      form.scrollIntoView({ block: "start" });
+      form.querySelector("textarea")?.focus();
+    });
+    replying.querySelector(".cancel-reply").addEventListener("click", () => {
+      setParent("", "");
+      form.querySelector("textarea")?.focus();
+    });
+  }
+
+  // «دیدگاه‌های بیشتر» in place: the next comment page's threads are appended to the list, the
+  // link moves on to the page after, and a live region says how many came.
+  const more = document.querySelector("a[data-more]");
+  if (more) {
+    const list = more.closest("section").querySelector("ol.comment-list:not(.waiting-list)");
+    const status = document.createElement("p");
+    status.className = "visually-hidden";
+    status.setAttribute("role", "status");
+    more.parentElement.after(status);
+    more.addEventListener("click", async (event) => {
+      event.preventDefault();
+      try {
+        const response = await fetch(more.href, { credentials: "same-origin" });
+        if (!response.ok) throw new Error(String(response.status));
+        const page = new DOMParser().parseFromString(await response.text(), "text/html");
+        const items = page.querySelectorAll(".comment-page ol.comment-list:not(.waiting-list) > li");
+        const first = items[0];
+        items.forEach((item) => list.append(document.adoptNode(item)));
+        const next = page.querySelector(".comment-page a[data-more]");
+        if (next) more.href = next.href; else more.parentElement.remove();
+        status.textContent = `${items.length.toLocaleString("fa-IR")} دیدگاه دیگر آمد.`;
+        if (first) { first.tabIndex = -1; first.focus(); }
+      } catch {
+        window.location.href = more.href; // the page itself still works
+      }
+    });
+  }
 })();
