@@ -116,7 +116,7 @@
   if (more) {
     const list = more.closest("section").querySelector("ol.comment-list:not(.waiting-list)");
     const status = document.createElement("p");
-    status.className = "visually-hidden";
+    status.className = "visually-hidden more-status";
     status.setAttribute("role", "status");
     more.parentElement.after(status);
     more.addEventListener("click", async (event) => {
