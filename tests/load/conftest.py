@@ -36,6 +36,7 @@ class Site:
     process: subprocess.Popen
     log: Path
     last_body: str = ""
+    last_headers: object = None
 
     def request(self, method: str, path: str, body: dict | None = None, headers=None):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
@@ -58,7 +59,9 @@ class Site:
             "timestamp": ts,
             "security_hash": digest,
         }
-        status, _, self.last_body = self.request("POST", "/news/673206/comments/", form, headers)
+        status, self.last_headers, self.last_body = self.request(
+            "POST", "/news/673206/comments/", form, headers
+        )
         return status
 
     def shell(self, code: str):
