@@ -225,16 +225,19 @@ def store(
     if version == NO_ROW:
         version = first_version(scope)
     body = response.content
+    key = _page_key(request, scope)
+    kept = bool(settings.ARTICLE_CACHE_SECONDS and version is not None and key is not None)
     page = Page(
         version or "",
         body,
-        gzip.compress(body, compresslevel=6, mtime=0),
+        # A kept page is compressed once, well; one served once is compressed only if the
+        # client takes gzip, and fast (respond()).
+        gzip.compress(body, compresslevel=6, mtime=0) if kept else b"",
         f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"',
         fresh_until=next_publish() if version else float("inf"),
         **where,
     )
-    key = _page_key(request, scope)
-    if settings.ARTICLE_CACHE_SECONDS and version is not None and key is not None:
+    if kept:
         cache.add(_version_key(scope), version, timeout=settings.PAGE_VERSION_SECONDS)
         cache.set(key, page, timeout=settings.ARTICLE_CACHE_SECONDS)
         _remember(key, page)
@@ -291,7 +294,11 @@ def respond(request: HttpRequest, page: Page) -> HttpResponse:
         if response is not None:  # 304 Not Modified (or 412)
             response["Vary"] = "Accept-Encoding"
             return response
-    response = HttpResponse(page.gzipped if compressed else page.body)
+    if compressed:
+        body = page.gzipped or gzip.compress(page.body, compresslevel=1, mtime=0)
+    else:
+        body = page.body
+    response = HttpResponse(body)
     if compressed:
         response["Content-Encoding"] = "gzip"
     response["Content-Length"] = str(len(response.content))
@@ -349,7 +356,7 @@ def fragment(name: str, scope: str, build, *, seconds: int | None = None):
     version = current_version(scope)
     if version is None:  # neither the cache nor the database answers: render, keep nothing
         return build()
-    key = f"fragment:{name}:{version}"
+    key = f"fragment:{FRAGMENT_FORMAT}:{name}:{version}"
     found, expires = _fragments.get(key, (None, 0.0))
     if found is not None and time.monotonic() < expires:
         return found
@@ -363,7 +370,7 @@ def fragment(name: str, scope: str, build, *, seconds: int | None = None):
             version = first_version(scope)
             if version is None:
                 return build()
-            key = f"fragment:{name}:{version}"
+            key = f"fragment:{FRAGMENT_FORMAT}:{name}:{version}"
         found = build()
         cache.set(key, (found,), timeout=seconds or settings.FRAGMENT_SECONDS)
     with _memo_lock:
@@ -374,6 +381,9 @@ def fragment(name: str, scope: str, build, *, seconds: int | None = None):
 
 
 _fragments: dict[str, tuple[str, float]] = {}
+# Part of every fragment's key: change it when what a fragment holds changes shape, so a new
+# release never reads an older release's fragments from a shared cache.
+FRAGMENT_FORMAT = 2
 MEMO_FRAGMENTS = 512
 
 

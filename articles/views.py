@@ -137,18 +137,21 @@ def render_article(
     """
     canonical_url = absolute_url(request, article.get_absolute_url())
     code = article.news_code
+    short_url = absolute_url(request, reverse("articles:short", args=[code]))
 
     def parts() -> dict[str, str]:
         prefetch_related_objects([article], "sections", "tags")
         context = {
             "article": article,
+            "canonical_url": canonical_url,
+            "short_url": short_url,
+            "site_name": settings.SITE_NAME,
             "structured_data": structured_data(article, canonical_url),
         }
-        rendered = {
+        return {
             part: render_to_string(f"articles/parts/{part}.html", context)
-            for part in ("head", "body", "footer")
+            for part in ("head", "header", "body", "footer")
         }
-        return {**rendered, "reading_minutes": article.reading_minutes}
 
     def lists() -> str:
         return render_to_string("articles/related.html", lists_context(article))
@@ -172,7 +175,6 @@ def render_article(
     context = {
         "article": article,
         "canonical_url": canonical_url,
-        "short_url": absolute_url(request, reverse("articles:short", args=[code])),
         "parts": article_parts,
         "lists": around,
         "preview": preview,

@@ -19,6 +19,7 @@ NULL_CHARACTERS = ProhibitNullCharactersValidator(
 
 
 UNSIGNED = "unsigned"
+OPEN = [Comment.Status.APPROVED, Comment.Status.PENDING]
 NO_PARENT = (
     "دیدگاهی که می‌خواهید به آن پاسخ دهید در این خبر منتشر نشده است؛"
     " پاسخ را به‌صورت دیدگاه تازه بفرستید."
@@ -131,7 +132,8 @@ class CommentForm(forms.ModelForm):
             if parent.parent.status != Comment.Status.APPROVED:
                 raise forms.ValidationError(NO_PARENT, code="parent")
             parent = parent.parent
-        if parent.replies.approved().count() >= REPLIES_MAX:
+        # Waiting replies count too: approving them all must not take a thread past the limit.
+        if parent.replies.filter(status__in=OPEN).count() >= REPLIES_MAX:
             raise forms.ValidationError(
                 f"این گفت‌وگو به سقف {fa_digits(REPLIES_MAX)} پاسخ رسیده است؛"
                 " دیدگاه خود را جداگانه بنویسید.",

@@ -13,7 +13,7 @@ from articles.views import absolute_url, render_private
 from newsroom.security import same_origin_required, sender_hash
 
 from . import notifications, pages
-from .forms import NO_PARENT, CommentForm, signed_time
+from .forms import NO_PARENT, OPEN, CommentForm, signed_time
 from .models import REPLIES_MAX, THREADS_PER_PAGE, Comment, page_url
 
 RECEIVED = (
@@ -139,7 +139,7 @@ def reply_form(request, news_code: int, pk: int):
     if parent is None:
         error = NO_PARENT
         status = 404
-    elif parent.replies.approved().count() >= REPLIES_MAX:
+    elif parent.replies.filter(status__in=OPEN).count() >= REPLIES_MAX:
         error = "این گفت‌وگو به سقف پاسخ‌ها رسیده است؛ دیدگاه خود را جداگانه بنویسید."
         status = 409
     else:

@@ -6,6 +6,7 @@ removes exactly what this command made. The governor's article is never modified
 synthetic approved comments up to GOVERNOR_COMMENTS.
 """
 
+import bisect
 import random
 import time
 from datetime import timedelta
@@ -448,12 +449,14 @@ class Command(BaseCommand):
             .order_by("created_at")
             .values_list("pk", "created_at")
         )
+        moments = [created for _, created in roots]
         replies = []
         for i, reply in enumerate(made):
             if i % 5 or i == 0:
                 continue
-            earlier = [r for r in roots[-50:] if r[1] <= reply.created_at] or roots[:1]
-            reply.parent_id = self.rng.choice(earlier)[0]
+            # A comment published before it, picked at random.
+            before = max(1, bisect.bisect_right(moments, reply.created_at))
+            reply.parent_id = roots[self.rng.randrange(before)][0]
             replies.append(reply)
         Comment.objects.bulk_create(replies, batch_size=self.batch_size)
         return missing
