@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import ListView
@@ -148,9 +149,23 @@ def render_article(
             "site_name": settings.SITE_NAME,
             "structured_data": structured_data(article, canonical_url),
         }
-        return {
+        parts = {
             part: render_to_string(f"articles/parts/{part}.html", context)
             for part in ("head", "header", "body", "footer")
+        }
+        return {
+            **parts,
+            "feeds": format_html(
+                '<link rel="alternate" type="application/rss+xml" title="{} | {}" href="{}">',
+                settings.SITE_NAME,
+                article.category.name,
+                reverse("articles:category_feed", args=[article.category.slug]),
+            ),
+            "pixel": format_html(
+                '<img class="pixel" src="{}" alt="" width="1" height="1">',
+                reverse("articles:count_view", args=[code]),
+            ),
+            "helpful_url": reverse("articles:helpful", args=[code]),
         }
 
     def lists() -> str:

@@ -82,8 +82,8 @@ def comment_item(
         mark,
         comment.text,
         format_html(EDITORS_REPLY, comment.reply) if comment.reply else "",
-        nested,
         link,
+        nested,
     )
 
 
