@@ -19,12 +19,12 @@ from articles import pagecache
 from articles.models import Article
 from newsroom.persian import iso_datetime, jalali_datetime
 
-from .models import REPLIES_MAX, THREADS_PER_PAGE, Comment, page_scope, page_url
+from .models import REPLIES_MAX, THREADS_PER_PAGE, Comment, page_scope
 
 COMMENT = (
     '<li class="comment{}" id="comment-{}">\n'
     '  <p class="comment-head"><bdi class="comment-author">{}</bdi>\n'
-    '  <a class="permalink" href="{}#comment-{}"><time datetime="{}">{}</time></a>{}</p>\n'
+    '  <a class="permalink" href="#comment-{}"><time datetime="{}">{}</time></a>{}</p>\n'
     '  <p class="comment-text" dir="auto">{}</p>{}{}{}\n'
     "</li>\n"
 )
@@ -41,20 +41,21 @@ WAITING_MARK = ' <strong class="waiting-mark">در انتظار تأیید</stro
 
 def comment_item(
     comment: Comment,
-    url: str,
     *,
     replies: list[Comment] = (),
     can_reply: bool = False,
     waiting: bool = False,
     answers: str = "",
 ) -> SafeString:
-    """One comment as readers see it. Built with format_html (every value escaped) rather than a
-    template loop: with a page of threads and replies, the loop was most of a render."""
+    """One comment as readers see it; its time links to it (#comment-N) on its own page.
+
+    Built with format_html (every value escaped) rather than a template loop: with a page of
+    threads and replies, the loop was most of a render."""
     nested = ""
     if replies:
         nested = format_html(
             '\n  <ol class="replies">\n{}</ol>',
-            mark_safe("".join(comment_item(reply, url) for reply in replies)),  # noqa: S308
+            mark_safe("".join(comment_item(reply) for reply in replies)),  # noqa: S308
         )
     link = ""
     if can_reply:
@@ -75,7 +76,6 @@ def comment_item(
         " waiting" if waiting else "",
         comment.pk,
         comment.name,
-        url,
         comment.pk,
         iso_datetime(comment.created_at),
         jalali_datetime(comment.created_at),
@@ -125,14 +125,12 @@ def build_page(article: Article, number: int) -> CommentPage | None:
             .order_by("created_at", "pk")
         ):
             replies.setdefault(reply.parent_id, []).append(reply)
-    url = page_url(article, number)
     for comment in threads:
         comment.article = article  # no query per item for the reply link
     items = mark_safe(  # noqa: S308 (each item is format_html output)
         "".join(
             comment_item(
                 comment,
-                url,
                 replies=replies.get(comment.pk, []),
                 can_reply=len(replies.get(comment.pk, [])) < REPLIES_MAX,
             )
@@ -197,7 +195,6 @@ def waiting_items(comments: list[Comment], article: Article) -> SafeString:
             (
                 comment_item(
                     comment,
-                    article.get_absolute_url(),
                     waiting=True,
                     answers=comment.parent.name if comment.parent else "",
                 ),

@@ -151,9 +151,7 @@ def reply_form(request, news_code: int, pk: int):
         {
             "article": article,
             "parent": parent if not error else None,
-            "parent_html": pages.comment_item(parent, parent.get_absolute_url().split("#")[0])
-            if parent is not None and not error
-            else "",
+            "parent_html": pages.comment_item(parent) if parent is not None and not error else "",
             "error": error,
             "form": form,
             "reply_to": parent if not error else None,
