@@ -159,6 +159,13 @@ WAITING_COOKIE = "comments_waiting"
 WAITING_SALT = "comments.waiting"
 
 
+def known_host(request: HttpRequest) -> bool:
+    """Whether what is rendered for this request's host may be kept: always with
+    DJANGO_SITE_URL (links do not follow the host), else only for the configured host names,
+    so made-up Host headers cannot multiply kept copies (see _page_key)."""
+    return bool(settings.SITE_URL) or request.get_host() in _shared_hosts()
+
+
 def shared_rendering(request: HttpRequest) -> bool:
     """False when a flash message or the reader's own waiting comment is for this reader:
     that page is theirs alone.

@@ -174,19 +174,19 @@ def render_article(
     if preview:
         article_parts, around = parts(), lists()
     else:
-        # The structured data names the canonical address, which follows the request's host
-        # when DJANGO_SITE_URL is not set.
-        where = hashlib.blake2b(canonical_url.encode(), digest_size=8).hexdigest()
-        article_parts = pagecache.fragment(
-            f"content:{code}:{where}", pagecache.content_scope(code), parts
-        )
-        # Named after the next scheduled publication, so the lists change when it goes live.
-        around = pagecache.fragment(
-            f"lists:{code}:{pagecache.next_publish()}",
-            pagecache.LISTS,
-            lists,
-            seconds=LISTS_SECONDS,
-        )
+        if pagecache.known_host(request):
+            # The structured data names the canonical address, which follows the request's
+            # host when DJANGO_SITE_URL is not set.
+            where = hashlib.blake2b(canonical_url.encode(), digest_size=8).hexdigest()
+            article_parts = pagecache.fragment(
+                f"content:{code}:{where}", pagecache.content_scope(code), parts
+            )
+        else:
+            article_parts = parts()  # links naming an unconfigured host: rendered, not kept
+        # Named after the next scheduled publication, so the lists change when it goes live;
+        # their links are paths, the same for every host.
+        name = f"lists:{code}:{pagecache.next_publish()}"
+        around = pagecache.fragment(name, pagecache.LISTS, lists, seconds=LISTS_SECONDS)
     context = {
         "article": article,
         "canonical_url": canonical_url,
