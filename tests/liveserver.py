@@ -119,7 +119,7 @@ def live_server(artifacts: Path | None = None, **extra_env: str) -> Iterator[Liv
         workdir = Path(tmp)
         with database(workdir) as database_url:
             port = free_port()
-            password = "Br0wser-" + secrets.token_urlsafe(12)
+            password = "Kh4bar-" + secrets.token_urlsafe(12)  # unlike the username (validators)
             env = {
                 **os.environ,
                 "DATABASE_URL": database_url,

@@ -27,6 +27,28 @@ def test_pages_are_valid_html(browser, live, article_url, vnu, artifacts):
             page.get_by_role("button", name="ارسال دیدگاه").click()
         assert navigation.value.status == 400
         pages["article-refused-comment"] = navigation.value.text()
+        # Issue 12: a comment page, the reply page, and the sender's waiting comment.
+        from tests.liveserver import shell
+
+        from .test_accessibility import CONVERSATION
+
+        _, parent = shell(live.env, CONVERSATION).split()
+        for name, path in [
+            ("comment-page", "/news/880001/comments/2/"),
+            ("reply-page", f"/news/880001/comments/{parent}/reply/"),
+        ]:
+            response = page.goto(live.url + path)
+            assert response.status == 200
+            pages[name] = response.text()
+        page.goto(live.url + "/news/880001/")
+        page.get_by_label("نام:", exact=True).fill("نگار")
+        page.get_by_label("دیدگاه شما:", exact=True).fill("دیدگاهی که منتظر می‌ماند.")
+        time.sleep(1.2)
+        with page.expect_navigation():
+            page.get_by_role("button", name="ارسال دیدگاه").click()
+        response = page.goto(live.url + "/news/880001/")  # rendered for this reader alone
+        assert "در انتظار تأیید" in response.text()
+        pages["article-waiting-comment"] = response.text()
     finally:
         context.close()
 
