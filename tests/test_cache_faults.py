@@ -84,7 +84,7 @@ def test_comment_and_vote_while_redis_is_down_are_stored_and_answered(article, r
 def test_flood_limit_counts_in_process_memory_while_redis_is_down(
     article, redis, post_comment, settings
 ):
-    settings.COMMENT_RATE = "2/m"
+    settings.COMMENT_RATE = "2/h"  # an hour window: a minute boundary cannot reset it mid-test
     redis.stop()
     statuses = [
         post_comment(article, text=f"دیدگاه شمارهٔ {n} در قطعی").status_code for n in (1, 2, 3)
@@ -151,7 +151,7 @@ def test_every_key_written_has_an_expiry(client, article, redis, post_comment):
 
 
 def test_junk_in_the_embedded_cache_does_not_flush_a_limit(article, post_comment, settings):
-    settings.COMMENT_RATE = "2/m"
+    settings.COMMENT_RATE = "2/h"  # an hour window: 3,000 writes cannot outlast it
     assert [post_comment(article, text=f"دیدگاه {n}").status_code for n in (1, 2)] == [302, 302]
     junk = caches["default"]
     for n in range(3000):  # ten times what Django's local-memory cache kept before culling
