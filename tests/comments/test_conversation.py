@@ -297,3 +297,13 @@ def test_the_desk_shows_what_a_reply_answers(client, article, editor):
     client.force_login(editor)
     document = client.get("/admin/comments/comment/").content.decode()
     assert "در پاسخ به <bdi>خواننده 0</bdi>" in document
+
+
+def test_the_desk_change_form_names_the_comment_answered(client, article, editor):
+    (root,) = approved_threads(article, 1)
+    root.reject(by=editor)
+    reply = Comment.objects.create(article=article, parent=root, name="رضا", text="پاسخ رضا")
+    client.force_login(editor)
+    document = client.get(f"/admin/comments/comment/{reply.pk}/change/").content.decode()
+    assert "در پاسخ به <bdi>خواننده 0</bdi>" in document
+    assert "(ردشده)" in document  # the parent is no longer public: the editor is told
