@@ -11,6 +11,7 @@ from articles import pagecache
 from articles.models import Article
 from articles.views import render_article
 from newsroom.security import same_origin_required, sender_hash
+from ops.metrics import COMMENT_POSTS
 
 from .forms import CommentForm, signed_time
 from .models import Comment
@@ -34,6 +35,7 @@ def post_comment(request, news_code: int):
     form = CommentForm(article, data=request.POST)
 
     if getattr(request, "limited", False):
+        COMMENT_POSTS.labels("flood").inc()
         form.is_valid()  # bound and cleaned, so the page shows the reader's own text again
         form.fresh_security_fields()
         response = render_article(
@@ -43,6 +45,7 @@ def post_comment(request, news_code: int):
         return response
 
     if not form.is_valid():
+        COMMENT_POSTS.labels(_refusal(form)).inc()
         form.fresh_security_fields()
         status = 200 if form.needs_confirmation_only else 400
         return render_article(request, article, comment_form=form, status=status)
@@ -64,8 +67,18 @@ def post_comment(request, news_code: int):
             article=article, sender_hash=comment.sender_hash, fingerprint=comment.fingerprint
         ).exists():
             raise
+        COMMENT_POSTS.labels("duplicate").inc()
+    else:
+        COMMENT_POSTS.labels("bot" if form.is_bot else "accepted").inc()
     messages.success(request, RECEIVED, extra_tags="comments")
     return redirect(article.get_absolute_url() + "#comments", permanent=False)
+
+
+def _refusal(form: CommentForm) -> str:
+    """The metrics' reason for a form that did not validate."""
+    if form.needs_confirmation_only:
+        return "unsigned"  # a first send without JavaScript, asked to confirm once
+    return "too_fast" if form.has_error("__all__", "too_fast") else "invalid"
 
 
 @require_safe

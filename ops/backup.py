@@ -1,0 +1,174 @@
+"""Consistent backups of the database (and media) while the site serves, and their restore.
+
+SQLite: the online backup API copies the whole file in one step, inside one read transaction,
+so the copy is the database as it was at that instant; in WAL mode the workers keep writing
+meanwhile. PostgreSQL: pg_dump's custom format, which reads one snapshot and blocks no writer.
+Every backup is a timestamped file with a sha256sum-style checksum beside it; restore refuses a
+file whose checksum does not match.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sqlite3
+import subprocess
+import tarfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import CommandError
+from django.db import connection
+
+PREFIX = "newsroom-"
+SUFFIXES = {"sqlite": ".sqlite3", "postgresql": ".dump"}
+MEDIA_SUFFIX = ".media.tar.gz"
+
+
+@dataclass
+class Backup:
+    path: Path
+    checksum: str
+    media: Path | None
+
+
+def vendor() -> str:
+    if connection.vendor not in SUFFIXES:
+        raise CommandError(f"Backups support SQLite and PostgreSQL, not {connection.vendor}.")
+    return connection.vendor
+
+
+def backup(directory: Path, *, media: bool = True, keep: int | None = None) -> Backup:
+    directory.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    kind = vendor()
+    final = directory / f"{PREFIX}{stamp}{SUFFIXES[kind]}"
+    partial = final.with_name(final.name + ".partial")  # never mistaken for a finished backup
+    try:
+        if kind == "sqlite":
+            _sqlite_copy(Path(settings.DATABASES["default"]["NAME"]), partial)
+        else:
+            _pg("pg_dump", "--format=custom", "--no-owner", f"--file={partial}")
+        partial.rename(final)
+    finally:
+        partial.unlink(missing_ok=True)
+    checksum = _sha256(final)
+    final.with_name(final.name + ".sha256").write_text(f"{checksum}  {final.name}\n")
+    media_file = _media_archive(directory / f"{PREFIX}{stamp}{MEDIA_SUFFIX}") if media else None
+    if keep:
+        prune(directory, keep)
+    return Backup(final, checksum, media_file)
+
+
+def restore(path: Path, *, force: bool = False, media: bool = True) -> None:
+    kind = vendor()
+    if not path.is_file():
+        raise CommandError(f"No backup at {path}.")
+    if not path.name.endswith(SUFFIXES[kind]):
+        raise CommandError(
+            f"{path.name} is not a {kind} backup (expected a *{SUFFIXES[kind]} file)."
+        )
+    verify(path)
+    tables = connection.introspection.table_names()
+    if tables and not force:
+        raise CommandError(
+            f"The database is not empty ({len(tables)} tables); restoring would replace it. "
+            "Stop the site and run again with --force to overwrite it."
+        )
+    connection.close()
+    if kind == "sqlite":
+        _sqlite_copy(path, Path(settings.DATABASES["default"]["NAME"]))
+    else:
+        clean = ["--clean", "--if-exists"] if tables else []
+        _pg(
+            "pg_restore", "--no-owner", "--exit-on-error", "--single-transaction", *clean, str(path)
+        )
+    archive = path.with_name(path.name.removesuffix(SUFFIXES[kind]) + MEDIA_SUFFIX)
+    if media and archive.exists():
+        Path(settings.MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
+        with tarfile.open(archive) as tar:
+            tar.extractall(settings.MEDIA_ROOT, filter="data")  # no paths outside MEDIA_ROOT
+
+
+def verify(path: Path) -> None:
+    sidecar = path.with_name(path.name + ".sha256")
+    if not sidecar.exists():
+        raise CommandError(f"{sidecar.name} is missing: the backup cannot be checked.")
+    expected = sidecar.read_text().split()[0]
+    if _sha256(path) != expected:
+        raise CommandError(f"{path.name} does not match its checksum: it is damaged.")
+
+
+def prune(directory: Path, keep: int) -> list[Path]:
+    """Remove all but the newest `keep` backups (with their checksums and media)."""
+    suffixes = tuple(SUFFIXES.values())
+    backups = sorted(p for p in directory.glob(PREFIX + "*") if p.name.endswith(suffixes))
+    removed = []
+    for old in backups[:-keep] if keep > 0 else []:
+        stem = old.name.removesuffix(old.suffix)
+        for companion in (
+            old,
+            old.with_name(old.name + ".sha256"),
+            old.with_name(stem + MEDIA_SUFFIX),
+        ):
+            companion.unlink(missing_ok=True)
+        removed.append(old)
+    return removed
+
+
+def _sqlite_copy(source: Path, target: Path) -> None:
+    if not source.exists():
+        raise CommandError(f"No SQLite database at {source}.")
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=60)
+    dst = sqlite3.connect(target)
+    try:
+        with dst:
+            src.backup(dst)  # the whole database in one step: one consistent snapshot
+        dst.execute("PRAGMA journal_mode=WAL")  # as the site's own connections set it
+    finally:
+        dst.close()
+        src.close()
+
+
+def _pg(program: str, *args: str) -> None:
+    if shutil.which(program) is None:
+        raise CommandError(f"{program} is not installed (sudo apt-get install postgresql-client).")
+    db = settings.DATABASES["default"]
+    env = {**os.environ}
+    for key, var in (("HOST", "PGHOST"), ("PORT", "PGPORT"), ("USER", "PGUSER")):
+        if db.get(key):
+            env[var] = str(db[key])
+    if db.get("PASSWORD"):
+        env["PGPASSWORD"] = db["PASSWORD"]  # never on the command line, where ps shows it
+    result = subprocess.run(  # noqa: S603
+        [program, f"--dbname={db['NAME']}", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode:
+        raise CommandError(f"{program} failed: {result.stderr.strip()}")
+
+
+def _media_archive(target: Path) -> Path | None:
+    root = Path(settings.MEDIA_ROOT)
+    if not root.is_dir() or not any(root.iterdir()):
+        return None
+    partial = target.with_name(target.name + ".partial")
+    with tarfile.open(partial, "w:gz") as tar:
+        tar.add(root, arcname=".")
+    partial.rename(target)
+    target.with_name(target.name + ".sha256").write_text(f"{_sha256(target)}  {target.name}\n")
+    return target
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
