@@ -49,7 +49,7 @@ def backup(directory: Path, *, media: bool = True, keep: int | None = None) -> B
     partial = final.with_name(final.name + ".partial")  # never mistaken for a finished backup
     try:
         if kind == "sqlite":
-            _sqlite_copy(Path(settings.DATABASES["default"]["NAME"]), partial)
+            _sqlite_backup(partial)
         else:
             _pg("pg_dump", "--format=custom", "--no-owner", f"--file={partial}")
         partial.rename(final)
@@ -78,10 +78,10 @@ def restore(path: Path, *, force: bool = False, media: bool = True) -> None:
             f"The database is not empty ({len(tables)} tables); restoring would replace it. "
             "Stop the site and run again with --force to overwrite it."
         )
-    connection.close()
     if kind == "sqlite":
-        _sqlite_copy(path, Path(settings.DATABASES["default"]["NAME"]))
+        _sqlite_restore(path)
     else:
+        connection.close()
         clean = ["--clean", "--if-exists"] if tables else []
         _pg(
             "pg_restore", "--no-owner", "--exit-on-error", "--single-transaction", *clean, str(path)
@@ -108,29 +108,32 @@ def prune(directory: Path, keep: int) -> list[Path]:
     backups = sorted(p for p in directory.glob(PREFIX + "*") if p.name.endswith(suffixes))
     removed = []
     for old in backups[:-keep] if keep > 0 else []:
-        stem = old.name.removesuffix(old.suffix)
-        for companion in (
-            old,
-            old.with_name(old.name + ".sha256"),
-            old.with_name(stem + MEDIA_SUFFIX),
-        ):
+        media = old.with_name(old.name.removesuffix(old.suffix) + MEDIA_SUFFIX)
+        for companion in (old, media):
             companion.unlink(missing_ok=True)
+            companion.with_name(companion.name + ".sha256").unlink(missing_ok=True)
         removed.append(old)
     return removed
 
 
-def _sqlite_copy(source: Path, target: Path) -> None:
-    if not source.exists():
-        raise CommandError(f"No SQLite database at {source}.")
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=60)
-    dst = sqlite3.connect(target)
+def _sqlite_backup(target: Path) -> None:
+    connection.ensure_connection()  # the site's own settings: WAL, busy timeout
+    copy = sqlite3.connect(target)
     try:
-        with dst:
-            src.backup(dst)  # the whole database in one step: one consistent snapshot
-        dst.execute("PRAGMA journal_mode=WAL")  # as the site's own connections set it
+        # The whole database in one step: one read transaction, one consistent snapshot.
+        connection.connection.backup(copy)
     finally:
-        dst.close()
-        src.close()
+        copy.close()
+
+
+def _sqlite_restore(source: Path) -> None:
+    connection.ensure_connection()
+    backup_file = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        backup_file.backup(connection.connection)  # replaces every page of the database
+    finally:
+        backup_file.close()
+    connection.close()
 
 
 def _pg(program: str, *args: str) -> None:
