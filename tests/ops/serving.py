@@ -39,11 +39,19 @@ def serve(database_url: str, **extra_env: str) -> Iterator[tuple[str, Path]]:
             yield f"http://127.0.0.1:{port}", log
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+
+
 def get(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
-    """Status, headers and body, whatever the status."""
+    """Status, headers and body, whatever the status (redirects are not followed)."""
     request = urllib.request.Request(url, headers=headers or {})  # noqa: S310
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        with _opener.open(request, timeout=10) as response:
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read()

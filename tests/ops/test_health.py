@@ -1,8 +1,10 @@
 """/healthz and /readyz against a real gunicorn: database up, down and unmigrated, cache down."""
 
+import os
+
 import pytest
 
-from tests.liveserver import free_port, live_server
+from tests.liveserver import free_port, live_server, manage
 from tests.ops.serving import get, get_json, serve
 from tests.redisserver import redis_server
 
@@ -80,3 +82,51 @@ def test_cache_down_is_degraded_not_fatal():
         assert body == {"status": "degraded", "database": "ok", "cache": "unavailable"}
         # The site still serves its pages meanwhile.
         assert get(server.url + "/")[0] == 200
+
+
+def _metric(url: str, name: str) -> float:
+    text = get(url + "/metrics")[2].decode()
+    return sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in text.splitlines()
+        if line.startswith(name + " ") or line.startswith(name + "{")
+    )
+
+
+def test_outages_are_counted():
+    with serve(f"postgres://postgres@127.0.0.1:{free_port()}/nothing") as (url, _log):
+        assert get(url + "/", {"Host": "news.example.ir"})[0] == 503
+        assert _metric(url, "newsroom_database_errors_total") == 1
+    with redis_server() as redis, live_server(CACHE_URL=redis.url) as server:
+        redis.stop()
+        get(server.url + "/")
+        assert _metric(server.url, "newsroom_cache_errors_total") >= 1
+
+
+def test_make_run_with_the_production_switches(tmp_path):
+    """`make run`'s steps with DJANGO_HTTPS=on: the demo editor is skipped in one line and
+    the site serves (plain-HTTP probes answer; pages redirect to https)."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DJANGO_HTTPS": "on",
+        "SHARED_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    manage(env, "migrate", "--noinput", "--verbosity", "0")
+    manage(env, "load_initial_content")
+    assert manage(env, "demo_editor").strip() == (
+        "Demo editor skipped: DJANGO_HTTPS=on is not a developer's machine."
+    )
+    with serve(
+        env["DATABASE_URL"], DJANGO_HTTPS="on", SHARED_CACHE_DIR=env["SHARED_CACHE_DIR"]
+    ) as (
+        url,
+        _log,
+    ):
+        assert get_json(url + "/readyz")[::2] == (
+            200,
+            {"status": "ok", "database": "ok", "cache": "ok"},
+        )
+        status, headers, _ = get(url + "/", {"Host": "news.example.ir"})
+        assert status == 301
+        assert headers["Location"] == "https://news.example.ir/"
