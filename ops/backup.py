@@ -15,6 +15,7 @@ import shutil
 import sqlite3
 import subprocess
 import tarfile
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,6 +34,7 @@ class Backup:
     path: Path
     checksum: str
     media: Path | None
+    seconds: float  # the database's copy alone
 
 
 def vendor() -> str:
@@ -47,6 +49,7 @@ def backup(directory: Path, *, media: bool = True, keep: int | None = None) -> B
     kind = vendor()
     final = directory / f"{PREFIX}{stamp}{SUFFIXES[kind]}"
     partial = final.with_name(final.name + ".partial")  # never mistaken for a finished backup
+    started = time.perf_counter()
     try:
         if kind == "sqlite":
             _sqlite_backup(partial)
@@ -55,12 +58,13 @@ def backup(directory: Path, *, media: bool = True, keep: int | None = None) -> B
         partial.rename(final)
     finally:
         partial.unlink(missing_ok=True)
+    seconds = time.perf_counter() - started
     checksum = _sha256(final)
     final.with_name(final.name + ".sha256").write_text(f"{checksum}  {final.name}\n")
     media_file = _media_archive(directory / f"{PREFIX}{stamp}{MEDIA_SUFFIX}") if media else None
     if keep:
         prune(directory, keep)
-    return Backup(final, checksum, media_file)
+    return Backup(final, checksum, media_file, seconds)
 
 
 def restore(path: Path, *, force: bool = False, media: bool = True) -> None:

@@ -24,6 +24,8 @@ class Command(BaseCommand):
             keep=settings.BACKUP_KEEP if keep is None else keep,
         )
         size = made.path.stat().st_size
-        self.stdout.write(f"{made.path} ({size:,} bytes, sha256 {made.checksum})")
+        self.stdout.write(
+            f"{made.path} ({size:,} bytes in {made.seconds:.2f} s, sha256 {made.checksum})"
+        )
         if made.media:
             self.stdout.write(f"{made.media} (media)")
