@@ -1,6 +1,6 @@
 """Optional error reports to Sentry (SENTRY_DSN), with nothing personal in them.
 
-sentry-sdk already leaves out cookies, addresses and users when send_default_pii is off; this
+sentry-sdk already leaves out cookies, addresses and users by default (send_default_pii); this
 also drops what it would still send: request bodies (comment text, e-mail), the query string,
 headers that can carry an address or a session, frame locals (a view's form) and log messages'
 arguments.
@@ -20,7 +20,8 @@ def init(dsn: str, *, environment: str, transport=None) -> None:
         dsn=dsn,
         environment=environment,
         integrations=[DjangoIntegration(), LoggingIntegration(event_level=None)],
-        send_default_pii=False,
+        # send_default_pii stays at its default (off, and deprecated in favour of
+        # data_collection): no cookies, users or addresses; scrub() drops the rest.
         include_local_variables=False,
         max_request_body_size="never",
         traces_sample_rate=0,
