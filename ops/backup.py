@@ -61,6 +61,8 @@ def backup(directory: Path, *, media: bool = True, keep: int | None = None) -> B
     seconds = time.perf_counter() - started
     checksum = _sha256(final)
     final.with_name(final.name + ".sha256").write_text(f"{checksum}  {final.name}\n")
+    # Media after the database: a photo is saved before the row that names it commits, so every
+    # photo the backed-up rows name is in the archive.
     media_file = _media_archive(directory / f"{PREFIX}{stamp}{MEDIA_SUFFIX}") if media else None
     if keep:
         prune(directory, keep)
@@ -92,6 +94,7 @@ def restore(path: Path, *, force: bool = False, media: bool = True) -> None:
         )
     archive = path.with_name(path.name.removesuffix(SUFFIXES[kind]) + MEDIA_SUFFIX)
     if media and archive.exists():
+        verify(archive)
         Path(settings.MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
         with tarfile.open(archive) as tar:
             tar.extractall(settings.MEDIA_ROOT, filter="data")  # no paths outside MEDIA_ROOT

@@ -179,6 +179,7 @@ def test_restore_refuses_a_database_with_tables(migrated):
     made = _backup(migrated, "--no-media")
     with pytest.raises(RuntimeError, match="not empty"):
         manage(migrated, "restore", str(made))
+    assert manage(migrated, "restore", str(made), "--force").startswith("Restored ")
 
 
 def test_restore_refuses_a_damaged_backup(migrated, tmp_path):
