@@ -2,6 +2,8 @@
 
 import multiprocessing
 import os
+import tempfile
+from pathlib import Path
 
 import environ
 
@@ -25,8 +27,13 @@ timeout = 30
 # On SIGTERM/HUP, finish requests in flight before a worker exits.
 graceful_timeout = 30
 keepalive = 5
-# An empty GUNICORN_ACCESS_LOG turns the access log off (load tests, benchmarks).
+# An empty GUNICORN_ACCESS_LOG turns the access log off (load tests, benchmarks). With
+# LOG_FORMAT=json the app writes one JSON line per request instead (ops/middleware.py).
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+if os.environ.get("LOG_FORMAT") == "json":
+    accesslog = None
+# /healthz, /readyz and /metrics stay out of the access log.
+logger_class = "ops.gunicornlog.ProbeQuietLogger"
 errorlog = "-"
 # The scheme (https) comes only from proxies the Django settings trust too (newsroom/proxies.py):
 # nobody unless DJANGO_BEHIND_PROXY=on. gunicorn's own default trusts 127.0.0.1, so a direct
@@ -34,6 +41,27 @@ errorlog = "-"
 # nginx sets counts; X-Forwarded-Ssl and -Protocol pass through nginx from the client.
 forwarded_allow_ips = ",".join(trusted_proxies(environ.Env()))
 secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}
+
+
+# Prometheus's multiprocess mode: each worker writes its counts to files in this folder and a
+# scrape adds them up (ops/metrics.py). It must be set before the app imports prometheus_client
+# and be empty when the server starts (a new start, or a reload, begins counting from zero,
+# which Prometheus's rate() takes as a counter reset).
+metrics_dir = Path(
+    os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    or Path(tempfile.gettempdir()) / f"newsroom-metrics-{bind.rpartition(':')[2]}"
+)
+metrics_dir.mkdir(parents=True, exist_ok=True)
+for stale in metrics_dir.glob("*.db"):
+    stale.unlink()
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+
+
+def child_exit(server, worker):
+    """A dead worker's live gauges leave the scrape; its counters stay counted."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
 
 
 def worker_exit(server, worker):

@@ -20,6 +20,8 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from ops import metrics
+
 logger = logging.getLogger(__name__)
 VIEWS, YES, NO = "view_count", "helpful_yes", "helpful_no"
 # Distinct counts kept before a fold is forced: memory stays bounded under a flood of codes.
@@ -84,6 +86,7 @@ def fold() -> int:
             _pending.update(taken)
         return 0
     if moved:
+        metrics.VIEWS_FOLDED.inc(moved)
         logger.info("folded %d views and votes of %d articles", moved, len(ids))
     return moved
 

@@ -11,6 +11,7 @@ from articles import pagecache
 from articles.models import Article
 from articles.views import absolute_url, render_private
 from newsroom.security import same_origin_required, sender_hash
+from ops.metrics import COMMENT_POSTS
 
 from . import notifications, pages
 from .forms import NO_PARENT, OPEN, CommentForm, signed_time
@@ -38,6 +39,7 @@ def post_comment(request, news_code: int):
     form = CommentForm(article, data=request.POST)
 
     if getattr(request, "limited", False):
+        COMMENT_POSTS.labels("flood").inc()
         form.is_valid()  # bound and cleaned, so the page shows the reader's own text again
         form.fresh_security_fields()
         response = render_private(
@@ -47,6 +49,7 @@ def post_comment(request, news_code: int):
         return response
 
     if not form.is_valid():
+        COMMENT_POSTS.labels(_refusal(form)).inc()
         form.fresh_security_fields()
         status = 200 if form.needs_confirmation_only else 400
         return render_private(request, article, comment_form=form, status=status)
@@ -71,11 +74,21 @@ def post_comment(request, news_code: int):
         ).first()
         if comment is None:
             raise
+        COMMENT_POSTS.labels("duplicate").inc()
+    else:
+        COMMENT_POSTS.labels("bot" if form.is_bot else "accepted").inc()
     messages.success(request, RECEIVED, extra_tags="comments")
     response = redirect(article.get_absolute_url() + "#comments", permanent=False)
     # The sender sees it, marked «در انتظار تأیید», in this browser only (comments.pages).
     pages.add_waiting(response, request, article, comment.pk)
     return response
+
+
+def _refusal(form: CommentForm) -> str:
+    """The metrics' reason for a form that did not validate."""
+    if form.needs_confirmation_only:
+        return "unsigned"  # a first send without JavaScript, asked to confirm once
+    return "too_fast" if form.has_error("__all__", "too_fast") else "invalid"
 
 
 @require_safe

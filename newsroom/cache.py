@@ -30,6 +30,8 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
+from ops import metrics
+
 logger = logging.getLogger(__name__)
 
 _breakers: dict[str, pybreaker.CircuitBreaker] = {}
@@ -70,6 +72,7 @@ class Resilient:
     """Mixin for a Django cache backend; see the module docstring."""
 
     unavailable: tuple[type[BaseException], ...] = (OSError,)
+    kind = "cache"  # the metrics' label
 
     def __init__(self, server, params):
         super().__init__(server, params)
@@ -88,6 +91,7 @@ class Resilient:
         try:
             return self._breaker.call(getattr(super(), name), *args, **kwargs)
         except (pybreaker.CircuitBreakerError, *self.unavailable):
+            metrics.CACHE_ERRORS.labels(self.kind).inc()
             if self._local is not None:
                 return getattr(self._local, name)(*args, **kwargs)
             if isinstance(miss, type) and issubclass(miss, Exception):
@@ -142,6 +146,7 @@ class ResilientRedisCache(Resilient, RedisCache):
     """Django's RedisCache; CACHE_URL=redis://… selects it (newsroom/settings.py)."""
 
     unavailable = (RedisError, OSError)
+    kind = "redis"
 
 
 class ResilientDiskCache(Resilient, DjangoCache):
@@ -150,6 +155,7 @@ class ResilientDiskCache(Resilient, DjangoCache):
     cannot evict (no eviction policy; expired keys are culled)."""
 
     unavailable = (DiskTimeout, sqlite3.Error, OSError)
+    kind = "disk"
 
     def close(self, **kwargs):
         # Django closes every cache at the end of each request; for diskcache that meant a new

@@ -5,6 +5,8 @@ from django.core.exceptions import BadRequest
 from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
 
+from ops import metrics
+
 logger = logging.getLogger(__name__)
 
 
@@ -25,6 +27,7 @@ class DatabaseUnavailableMiddleware:
         # input, not an outage.
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
+        metrics.DATABASE_ERRORS.inc()
         logger.error("database unavailable on %s %s: %s", request.method, request.path, exception)
         response = render(request, "503.html", {"was_post": request.method == "POST"}, status=503)
         response["Retry-After"] = "30"

@@ -42,11 +42,15 @@ INSTALLED_APPS = [
     "axes",
     "reversion",
     "newsroom.apps.NewsroomConfig",
+    "ops",
     "articles",
     "comments",
 ]
 
 MIDDLEWARE = [
+    # First: answers /healthz, /readyz and /metrics before host checks and redirects, and
+    # times, counts and logs every other request (ops/middleware.py).
+    "ops.middleware.OpsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsroom.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -277,17 +281,50 @@ PERMISSIONS_POLICY = (
 MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 
 # --- Logging ------------------------------------------------------------------------------------
+# text: readable lines for a developer. json: one JSON object a line (python-json-logger), and
+# one line per request from ops.middleware with its id, route, status, time, cache and queries.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+# Requests slower than this are logged at WARNING, in either format.
+SLOW_REQUEST_MS = env.int("SLOW_REQUEST_MS", default=1000)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},  # its INFO lines repeat on every start
     },
 }
+
+# --- Operations ---------------------------------------------------------------------------------
+# /metrics answers a bearer METRICS_TOKEN, or these addresses (as newsroom.security.client_ip
+# sees them); everyone else gets a 404.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1/32", "::1/128"])
+# `manage.py backup` writes here and keeps this many backups (older ones are removed).
+BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "var" / "backups")
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=14)
+# Errors to Sentry when set (off by default), scrubbed of personal data (ops/sentry.py).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from ops.sentry import init as _sentry_init
+
+    _sentry_init(SENTRY_DSN, environment=env.str("SENTRY_ENVIRONMENT", default="production"))
 
 # --- Site ---------------------------------------------------------------------------------------
 SITE_NAME = "تحریریه"

@@ -213,6 +213,12 @@ def test_demo_editor_only_on_a_local_setup(settings, db, django_user_model):
     call_command("demo_editor", stdout=out)
     password = re.search(r"with password '([^']+)'", out.getvalue()).group(1)
     assert django_user_model.objects.get(username="editor").check_password(password)
+    # With the production switches `make run` goes on serving: one line, and no editor.
+    django_user_model.objects.filter(username="editor").delete()
     settings.HTTPS = True
-    with pytest.raises(CommandError):
-        call_command("demo_editor", stdout=out)
+    out = StringIO()
+    call_command("demo_editor", stdout=out)
+    assert out.getvalue().strip().splitlines() == [
+        "Demo editor skipped: DJANGO_HTTPS=on is not a developer's machine."
+    ]
+    assert not django_user_model.objects.filter(username="editor").exists()

@@ -4,7 +4,7 @@ import secrets
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from comments.models import EDITORS_GROUP
 
@@ -15,9 +15,11 @@ class Command(BaseCommand):
     help = "On a developer's machine only: create a demo editor once and print its password."
 
     def handle(self, *args, **options):
-        # DJANGO_HTTPS marks a real deployment; a printed password has no place there.
+        # DJANGO_HTTPS marks a real deployment: a printed password has no place there, but
+        # `make run` goes on serving (create an editor with `manage.py create_editor NAME`).
         if settings.HTTPS:
-            raise CommandError("demo_editor is for a developer's machine, never production.")
+            self.stdout.write("Demo editor skipped: DJANGO_HTTPS=on is not a developer's machine.")
+            return
         User = get_user_model()
         if User.objects.filter(username=USERNAME).exists():
             self.stdout.write(
