@@ -1,6 +1,7 @@
 """/healthz and /readyz against a real gunicorn: database up, down and unmigrated, cache down."""
 
 import os
+import time
 
 import pytest
 
@@ -47,7 +48,9 @@ def test_live_server_up():
         # Probes stay out of gunicorn's access log; a page does not.
         get(server.url + "/healthz")
         get(server.url + "/robots.txt")
-        log = server.log.read_text()
+        deadline = time.monotonic() + 10  # the worker writes its access line after answering
+        while "/robots.txt" not in (log := server.log.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.1)
         assert "/robots.txt" in log
         assert "/healthz" not in log
         assert "/readyz" not in log
