@@ -37,7 +37,7 @@ def test_error_report_has_nothing_personal(client, article, reports, monkeypatch
     def broken(*args, **kwargs):
         raise RuntimeError("the page could not be drawn")
 
-    monkeypatch.setattr("comments.views.render_article", broken)
+    monkeypatch.setattr("comments.views.render_private", broken)
     client.raise_request_exception = False
     client.cookies["sessionid"] = COOKIE
     data = comment_data(article, text="", email=EMAIL, name=NAME)
