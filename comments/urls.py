@@ -2,11 +2,15 @@ from django.urls import path
 
 import newsroom.converters  # noqa: F401 (registers <code:…>)
 
-from . import views
+from . import mail_views, views
 
 app_name = "comments"
 
 urlpatterns = [
     path("news/<code:news_code>/comments/", views.post_comment, name="post"),
     path("news/<code:news_code>/comments/token/", views.form_token, name="token"),
+    # Links in readers' mail (comments/mail_views.py).
+    path("comments/mail/confirm/<str:token>/", mail_views.confirm, name="confirm"),
+    path("comments/mail/unsubscribe/<str:token>/", mail_views.unsubscribe, name="unsubscribe"),
+    path("comments/mail/subscribe/<str:token>/", mail_views.resubscribe, name="resubscribe"),
 ]

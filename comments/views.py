@@ -12,6 +12,7 @@ from articles.models import Article
 from articles.views import render_article
 from newsroom.security import same_origin_required, sender_hash
 
+from . import notifications
 from .forms import CommentForm, signed_time
 from .models import Comment
 
@@ -57,6 +58,9 @@ def post_comment(request, news_code: int):
     try:
         with transaction.atomic():
             comment.save()
+            if comment.notify:
+                # Only an outbox row, in this transaction: the post never waits on mail.
+                notifications.comment_posted(comment.pk)
     except IntegrityError:
         # Only the "same sender, same text" constraint means it is already stored once;
         # anything else must not be answered "received".
