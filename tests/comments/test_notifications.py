@@ -377,3 +377,16 @@ def test_purge_removes_sent_mail_keeps_the_choice(client, article, editor, mailo
     assert "removed 3 sent mail(s) and 1 unconfirmed address(es)" in out.getvalue()
     assert not OutgoingMail.objects.exists()
     assert list(Subscriber.objects.values_list("email", flat=True)) == [ADDRESS]
+
+
+def test_outbox_is_read_only_in_the_admin(client, article, editor, mailoutbox, admin_user):
+    post(client, article, email=ADDRESS, notify="on")
+    send()
+    client.force_login(admin_user)
+    for url in ("/admin/comments/outgoingmail/", "/admin/comments/subscriber/"):
+        page = client.get(url)
+        assert page.status_code == 200
+        assert f"{url}add/" not in page.content.decode()
+    assert ADDRESS in client.get("/admin/comments/subscriber/").content.decode()
+    client.force_login(editor)  # the desk does not see readers' addresses
+    assert client.get("/admin/comments/subscriber/").status_code == 403
