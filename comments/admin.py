@@ -685,7 +685,7 @@ class CommentAdmin(StrictParametersMixin, admin.ModelAdmin):
 # (superusers; the editors' group is not given it, the addresses are personal data).
 
 
-class ReadOnlyAdmin(StrictParametersMixin, admin.ModelAdmin):
+class MailReadOnlyAdmin(StrictParametersMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
@@ -697,13 +697,13 @@ class ReadOnlyAdmin(StrictParametersMixin, admin.ModelAdmin):
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(ReadOnlyAdmin):
+class SubscriberAdmin(MailReadOnlyAdmin):
     list_display = ["email", "created_at", "confirmed_at", "unsubscribed_at", "confirmations_sent"]
     search_fields = ["email"]
 
 
 @admin.register(OutgoingMail)
-class OutgoingMailAdmin(ReadOnlyAdmin):
+class OutgoingMailAdmin(MailReadOnlyAdmin):
     list_display = ["kind", "status", "comment", "created_at", "sent_at", "attempts", "last_error"]
     list_filter = ["status", "kind"]
     list_select_related = ["comment"]

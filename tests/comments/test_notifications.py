@@ -6,15 +6,17 @@ calls, and mail leaves only when `send_comment_mail` runs.
 
 import re
 import smtplib
+import threading
 from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
+from comments.mail import Run, take
 from comments.models import Comment, OutgoingMail, Subscriber
 from tests.conftest import comment_data
 
@@ -350,8 +352,6 @@ def test_failing_mail_gives_up_after_the_cap(client, article, mailoutbox, settin
 
 def test_a_taken_row_is_not_sent_by_a_second_run(client, article, mailoutbox):
     """A run leases what it takes: a second run meanwhile finds nothing to send."""
-    from comments.mail import Run, take
-
     post(client, article, email=ADDRESS, notify="on")
     assert len(take(timezone.now(), 100, Run())) == 1
     send()
@@ -390,3 +390,62 @@ def test_outbox_is_read_only_in_the_admin(client, article, editor, mailoutbox, a
     assert ADDRESS in client.get("/admin/comments/subscriber/").content.decode()
     client.force_login(editor)  # the desk does not see readers' addresses
     assert client.get("/admin/comments/subscriber/").status_code == 403
+
+
+def test_no_mail_about_answering_oneself(client, article, editor, mailoutbox):
+    comment = confirmed_comment(client, article, mailoutbox)
+    comment.approve(by=editor)
+    send()
+    mailoutbox.clear()
+    post(client, article, parent=str(comment.pk), text="یک نکته را هم اضافه کنم.").approve(
+        by=editor
+    )
+    send()
+    assert mailoutbox == []
+
+
+def test_editors_reply_before_approval_waits_for_it(client, article, editor, mailoutbox):
+    comment = confirmed_comment(client, article, mailoutbox)
+    comment.save_reply("پاسخ تحریریه پیش از انتشار", editor, expected="")
+    assert "still waiting 1" in send()
+    assert mailoutbox == []
+    comment.approve(by=editor)
+    OutgoingMail.objects.update(next_attempt_at=timezone.now())
+    send()
+    assert {m.subject.split()[0] for m in mailoutbox} == {"پاسخ", "دیدگاه"}
+    assert "پاسخ تحریریه پیش از انتشار" in mailoutbox[0].body + mailoutbox[1].body
+
+
+def test_a_rejected_comment_is_not_announced(client, article, editor, mailoutbox):
+    comment = confirmed_comment(client, article, mailoutbox)
+    comment.approve(by=editor)
+    comment.reject(by=editor)  # changed their mind before the timer ran
+    assert "dropped 1" in send()
+    assert mailoutbox == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SKIP LOCKED is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_do_not_take_the_same_row(client, article, mailoutbox):
+    """While one run holds a row (its taking transaction is open), another skips it."""
+    post(client, article, email=ADDRESS, notify="on")
+    held, release = threading.Event(), threading.Event()
+
+    def first_run():
+        try:
+            with transaction.atomic():
+                list(OutgoingMail.objects.select_for_update())
+                held.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=first_run)
+    thread.start()
+    try:
+        assert held.wait(10)
+        assert take(timezone.now(), 100, Run()) == []
+    finally:
+        release.set()
+        thread.join()
+    assert len(take(timezone.now(), 100, Run())) == 1
