@@ -22,7 +22,7 @@ from newsroom.jalali import jalali_date_filter
 from newsroom.persian import fa_digits, iso_datetime, jalali_datetime
 from newsroom.typeset import RULES, apply_changes, typeset
 
-from .models import Comment
+from .models import Comment, OutgoingMail, Subscriber
 from .names import staff_name_keys
 
 # What a decision is called in messages and in the admin's log («فعالیت‌های اخیر», history).
@@ -703,3 +703,31 @@ class CommentAdmin(StrictParametersMixin, admin.ModelAdmin):
             "at": timezone.now().isoformat(),
         }
         return self._answer(request, payload, anchor=pk)
+
+
+# --- Mail to commenters (comments/mail.py): read-only, for whoever holds the view permission
+# (superusers; the editors' group is not given it, the addresses are personal data).
+
+
+class MailReadOnlyAdmin(StrictParametersMixin, admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(MailReadOnlyAdmin):
+    list_display = ["email", "created_at", "confirmed_at", "unsubscribed_at", "confirmations_sent"]
+    search_fields = ["email"]
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(MailReadOnlyAdmin):
+    list_display = ["kind", "status", "comment", "created_at", "sent_at", "attempts", "last_error"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["comment"]

@@ -1,6 +1,7 @@
 import hashlib
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models, transaction
@@ -360,3 +361,148 @@ class EditorDigest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sent_at:%Y-%m-%d %H:%M}: {self.waiting}"
+
+
+class Subscriber(models.Model):
+    """An address that ticked «وقتی پاسخ داده شد خبرم کن»: mail goes to it only once it is
+    confirmed (double opt-in), and never about comments written before an unsubscribe.
+
+    Kept after `purge_personal_data` while confirmed or unsubscribed: it is what honours the
+    reader's choice. Never-confirmed addresses are removed with the other personal data.
+    """
+
+    email = models.EmailField(_("ایمیل"), unique=True)
+    created_at = models.DateTimeField(_("زمان ثبت"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("زمان تأیید"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("زمان لغو"), null=True, blank=True)
+    # The limit on confirmation mails (COMMENT_MAIL_CONFIRMATIONS per
+    # COMMENT_MAIL_CONFIRMATION_DAYS): a stranger's address cannot be flooded with them.
+    confirmations_sent = models.PositiveSmallIntegerField(_("نامه‌های تأیید فرستاده"), default=0)
+    confirmations_since = models.DateTimeField(_("آغاز شمارش نامه‌های تأیید"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("مشترک خبرنامهٔ پاسخ")
+        verbose_name_plural = _("مشترکان خبرنامهٔ پاسخ")
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def is_active(self) -> bool:
+        """Confirmed, and not unsubscribed since."""
+        return self.confirmed_at is not None and (
+            self.unsubscribed_at is None or self.confirmed_at > self.unsubscribed_at
+        )
+
+    def wants(self, comment: Comment) -> bool:
+        """An unsubscribe stops mail about every comment written before it; a later comment
+        with the box ticked asks again (through a new confirmation)."""
+        return self.unsubscribed_at is None or comment.created_at > self.unsubscribed_at
+
+    def confirm(self) -> None:
+        self.confirmed_at = timezone.now()
+        self.save(update_fields=["confirmed_at"])
+
+    def unsubscribe(self) -> None:
+        with transaction.atomic():
+            self.unsubscribed_at = timezone.now()
+            self.save(update_fields=["unsubscribed_at"])
+            self.mails.waiting().update(
+                status=OutgoingMail.Status.DROPPED, last_error="unsubscribed"
+            )
+
+    def resubscribe(self) -> None:
+        """The «دوباره مشترک شوم» button: undoes the unsubscribe (the link proves the mailbox)."""
+        self.unsubscribed_at = None
+        self.confirmed_at = self.confirmed_at or timezone.now()
+        self.save(update_fields=["unsubscribed_at", "confirmed_at"])
+
+    def take_confirmation(self, now, limit: int, days: int) -> bool:
+        """Count one confirmation mail against the limit; False when the limit is reached.
+        Conditional UPDATEs, so two runs at once cannot both take the last one."""
+        rows = Subscriber.objects.filter(pk=self.pk)
+        rows.filter(
+            models.Q(confirmations_since__isnull=True)
+            | models.Q(confirmations_since__lt=now - timedelta(days=days))
+        ).update(confirmations_since=now, confirmations_sent=0)
+        return bool(
+            rows.filter(confirmations_sent__lt=limit).update(
+                confirmations_sent=models.F("confirmations_sent") + 1
+            )
+        )
+
+
+class OutgoingMailQuerySet(models.QuerySet):
+    def waiting(self) -> "OutgoingMailQuerySet":
+        return self.filter(status=OutgoingMail.Status.WAITING)
+
+    def due(self, now, expire_before) -> "OutgoingMailQuerySet":
+        """Waiting rows `send_comment_mail` can decide now: confirmations, rows whose address
+        is confirmed or unsubscribed, and rows that waited too long for a confirmation.
+        A row whose address is still unconfirmed is left alone until one of those holds."""
+        return self.waiting().filter(
+            models.Q(kind=OutgoingMail.Kind.CONFIRM)
+            | models.Q(subscriber__confirmed_at__isnull=False)
+            | models.Q(subscriber__unsubscribed_at__isnull=False)
+            | models.Q(created_at__lt=expire_before),
+            next_attempt_at__lte=now,
+        )
+
+
+class OutgoingMail(models.Model):
+    """The outbox: written in the transaction of the post or decision that causes a mail, sent
+    later by `send_comment_mail` (the one place that sends), kept and retried when sending
+    fails. Finished rows are removed by `purge_personal_data`."""
+
+    class Kind(models.TextChoices):
+        CONFIRM = "confirm", _("تأیید نشانی")
+        PUBLISHED = "published", _("انتشار دیدگاه")
+        REPLY = "reply", _("پاسخ به دیدگاه")
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("در انتظار ارسال")
+        SENT = "sent", _("فرستاده شد")
+        DROPPED = "dropped", _("کنار گذاشته شد")
+        FAILED = "failed", _("ناموفق")
+
+    kind = models.CharField(_("نوع"), max_length=16, choices=Kind.choices)
+    status = models.CharField(
+        _("وضعیت"), max_length=16, choices=Status.choices, default=Status.WAITING
+    )
+    subscriber = models.ForeignKey(
+        Subscriber, verbose_name=_("گیرنده"), on_delete=models.CASCADE, related_name="mails"
+    )
+    comment = models.ForeignKey(
+        Comment, verbose_name=_("دیدگاه"), on_delete=models.CASCADE, related_name="+"
+    )
+    # A reader's reply this mail is about (empty for the editors' reply and other kinds).
+    reply = models.ForeignKey(
+        Comment,
+        verbose_name=_("پاسخ"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("زمان ثبت"), default=timezone.now)
+    # When a run may take it: a run that takes it pushes this forward (its lease), a failure
+    # pushes it by the retry delay.
+    next_attempt_at = models.DateTimeField(_("تلاش بعدی"), default=timezone.now)
+    sent_at = models.DateTimeField(_("زمان ارسال"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("تلاش‌ها"), default=0)
+    # The error's type and message with addresses removed, or why the row was dropped.
+    last_error = models.CharField(_("آخرین خطا"), max_length=300, blank=True)
+
+    objects = OutgoingMailQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="mail_due_idx"),
+        ]
+        verbose_name = _("نامهٔ خواننده")
+        verbose_name_plural = _("صندوق نامه‌های خوانندگان")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.comment_id}: {self.get_status_display()}"

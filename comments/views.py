@@ -64,7 +64,8 @@ def post_comment(request, news_code: int):
     try:
         with transaction.atomic():
             comment.save()
-            if comment.notify and comment.status == Comment.Status.PENDING:
+            if comment.notify:
+                # Only an outbox row, in this transaction: the post never waits on mail.
                 notifications.comment_posted(comment.pk)
     except IntegrityError:
         # Only the "same sender, same text" constraint means it is already stored once;

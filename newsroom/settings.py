@@ -356,6 +356,14 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="تحریریه <news
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # notify_editors sends at most one digest of waiting comments this often.
 EDITOR_DIGEST_MINUTES = env.int("EDITOR_DIGEST_MINUTES", default=30)
+# «وقتی پاسخ داده شد خبرم کن» (send_comment_mail): at most this many confirmation mails per
+# address per this many days, so the box cannot be used to flood a stranger's inbox; mails
+# waiting on an unconfirmed address (and confirmation links) expire after COMMENT_MAIL_WAIT_DAYS;
+# a failing mail is tried at most COMMENT_MAIL_MAX_ATTEMPTS times.
+COMMENT_MAIL_CONFIRMATIONS = env.int("COMMENT_MAIL_CONFIRMATIONS", default=2)
+COMMENT_MAIL_CONFIRMATION_DAYS = env.int("COMMENT_MAIL_CONFIRMATION_DAYS", default=7)
+COMMENT_MAIL_WAIT_DAYS = env.int("COMMENT_MAIL_WAIT_DAYS", default=7)
+COMMENT_MAIL_MAX_ATTEMPTS = env.int("COMMENT_MAIL_MAX_ATTEMPTS", default=6)
 
 # How long commenters' address hashes and user agents are kept (purge_personal_data).
 PERSONAL_DATA_DAYS = env.int("PERSONAL_DATA_DAYS", default=30)
