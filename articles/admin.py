@@ -1,5 +1,6 @@
 import hashlib
 from contextlib import contextmanager
+from functools import partial
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -23,7 +24,7 @@ from newsroom.jalali import JalaliDateTimeField, jalali_date_filter
 from newsroom.persian import fa_digits, jalali_datetime
 from newsroom.typeset import RULES, apply_changes, typeset
 
-from . import history, pagecache
+from . import history, images, pagecache
 from .models import Article, Category, Section, Tag, pages_showing
 
 
@@ -54,6 +55,11 @@ class SectionInline(admin.StackedInline):
     ordering = ["position"]
     fields = [("position", "kind"), "text", ("image", "image_alt"), "caption"]
     readonly_fields = ["place"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "image":
+            kwargs["form_class"] = images.PhotoField
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_fields(self, request, obj=None):
         if self.has_change_permission(request, obj):
@@ -105,7 +111,17 @@ class ArticleAdmin(StrictParametersMixin, VersionAdmin):
         (None, {"fields": ["kicker", "headline", "lead", "slug", "news_code"]}),
         (_("انتشار"), {"fields": ["status", "published_at", "updated_jalali", "category", "tags"]}),
         (_("منبع"), {"fields": ["source_name", "source_url"]}),
-        (_("تصویر اصلی"), {"fields": ["image", "image_alt", "image_caption"]}),
+        (
+            _("تصویر اصلی"),
+            {
+                "fields": [
+                    "image",
+                    "image_alt",
+                    "image_caption",
+                    ("image_focus_x", "image_focus_y"),
+                ]
+            },
+        ),
     ]
 
     class Media:
@@ -447,6 +463,12 @@ class ArticleAdmin(StrictParametersMixin, VersionAdmin):
                     "تاریخ و ساعت خورشیدی به وقت تهران، مثلاً ۱۴۰۴/۰۹/۲۳ ۱۲:۳۰ (رقم فارسی یا لاتین)."
                 ),
             )
+        if db_field.name in ("image_focus_x", "image_focus_y"):
+            # Left out of a post (older forms, scripts), the point stays where it was.
+            kwargs["required"] = False
+        if db_field.name == "image":
+            # The social card is 1200 px wide; a narrower lead photo would be blown up.
+            kwargs["form_class"] = partial(images.PhotoField, min_width=images.LEAD_MIN_WIDTH)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description=_("کد خبر"), ordering="news_code")
