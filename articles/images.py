@@ -165,7 +165,7 @@ def build_renditions(name: str) -> dict:
             default_storage.delete(target)
             saved = default_storage.save(target, ContentFile(out.getvalue()))
             sources.setdefault(spec.name, []).append([width, saved, out.tell()])
-    return {"width": master.width, "height": master.height, "sources": sources}
+    return {"source": name, "width": master.width, "height": master.height, "sources": sources}
 
 
 def delete_renditions(data: dict) -> None:

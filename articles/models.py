@@ -287,7 +287,8 @@ class Article(models.Model):
         """Renditions for a new photo (or when asked), and a card matching what it shows."""
         stored = Article.objects.filter(pk=self.pk).values("image_renditions", "card").first()
         renditions, card = stored["image_renditions"], stored["card"]
-        if rebuild or (self.image and not renditions) or (not self.image and renditions):
+        # By source name too: restoring an old version brings back an old photo.
+        if rebuild or renditions.get("source", "") != (self.image.name or ""):
             images.delete_renditions(renditions)
             renditions = images.build_renditions(self.image.name) if self.image else {}
         fresh = card.endswith(images.card_fingerprint(self) + card[-4:])
@@ -364,7 +365,7 @@ class Section(models.Model):
             images.delete_renditions(self.image_renditions)
             self.image_renditions = {}
         super().save(*args, **kwargs)
-        if self.image and (new_photo or not self.image_renditions):
+        if self.image and (new_photo or self.image_renditions.get("source") != self.image.name):
             self.image_renditions = images.build_renditions(self.image.name)
             Section.objects.filter(pk=self.pk).update(image_renditions=self.image_renditions)
         self.article.refresh_search_text()

@@ -353,3 +353,30 @@ def test_words_run_right_to_left():
 
     assert mismatch(line, first) < 0.1
     assert mismatch(ink("مردم است"), first) > 0.5  # the other order does not match
+
+
+def test_restoring_an_older_photo_brings_back_its_renditions(photo_article):
+    old_photo = photo_article.image.name
+    photo_article.image = upload(jpeg(1600, 1200), "second.jpg")
+    photo_article.save()
+    assert photo_article.image_renditions["source"] != old_photo
+    # What reversion's raw revert does: the row gets the old name back, then the form saves.
+    Article.objects.filter(pk=photo_article.pk).update(image=old_photo)
+    photo_article.refresh_from_db()
+    photo_article.save()
+    assert photo_article.image_renditions["source"] == old_photo
+    assert photo_article.image_renditions["width"] == 3000
+
+
+def test_build_images_remakes_what_is_missing(photo_article):
+    names = [
+        name for files in photo_article.image_renditions["sources"].values() for _, name, _ in files
+    ]
+    for name in [*names, photo_article.card]:
+        default_storage.delete(name)
+    call_command("build_images", "--rebuild", verbosity=0)
+    photo_article.refresh_from_db()
+    for files in photo_article.image_renditions["sources"].values():
+        for _, name, size in files:
+            assert default_storage.size(name) == size
+    assert default_storage.exists(photo_article.card)
