@@ -5,6 +5,7 @@ from functools import partial
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -105,7 +106,7 @@ class ArticleAdmin(StrictParametersMixin, VersionAdmin):
     show_facets = admin.ShowFacets.NEVER
     # Not prepopulated_fields: Django's URLify drops the ZWNJ and glues the words.
     filter_horizontal = ["tags"]
-    readonly_fields = ["updated_jalali", "published_jalali", "code"]
+    readonly_fields = ["updated_jalali", "published_jalali", "code", "card_preview"]
     inlines = [SectionInline]
     fieldsets = [
         (None, {"fields": ["kicker", "headline", "lead", "slug", "news_code"]}),
@@ -119,6 +120,7 @@ class ArticleAdmin(StrictParametersMixin, VersionAdmin):
                     "image_alt",
                     "image_caption",
                     ("image_focus_x", "image_focus_y"),
+                    "card_preview",
                 ]
             },
         ),
@@ -470,6 +472,16 @@ class ArticleAdmin(StrictParametersMixin, VersionAdmin):
             # The social card is 1200 px wide; a narrower lead photo would be blown up.
             kwargs["form_class"] = partial(images.PhotoField, min_width=images.LEAD_MIN_WIDTH)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description=_("پیش‌نمایش پیوند در پیام‌رسان‌ها"))
+    def card_preview(self, obj: Article) -> str:
+        if not obj or not obj.card:
+            return _("پس از ذخیره ساخته می‌شود.")
+        return format_html(
+            '<img src="{}" width="600" height="315" alt="{}">',
+            default_storage.url(obj.card),
+            _("کارت ۱۲۰۰×۶۳۰ این خبر"),
+        )
 
     @admin.display(description=_("کد خبر"), ordering="news_code")
     def code(self, obj: Article) -> str:

@@ -170,6 +170,16 @@ def test_the_desk_saves_a_good_photo_and_a_figure(article, admin_client):
     assert article.card.endswith(".jpg")
 
 
+def test_a_figure_needs_its_alt_text_before_publishing(article, admin_client):
+    form = change_form_data(
+        article, **{"sections-0-kind": "figure", "sections-0-image": upload(jpeg(900, 600))}
+    )
+    response = admin_client.post(f"/admin/articles/article/{article.pk}/change/", form)
+    assert response.status_code == 200
+    assert "بی متن جایگزین تصویر منتشر نمی‌شود" in response.content.decode()
+    assert not article.sections.get(position=1).image
+
+
 def test_a_photo_needs_its_alt_text_before_publishing(article, admin_client):
     form = change_form_data(article, image=upload(jpeg(2000, 1500)), image_alt="  ")
     response = admin_client.post(f"/admin/articles/article/{article.pk}/change/", form)
@@ -221,7 +231,14 @@ def test_the_served_rendition_is_cached_for_good(photo_article, client):
 
 
 def test_lists_show_a_thumbnail_when_there_is_a_photo(photo_article, client):
-    for url in ("/", photo_article.category.get_absolute_url()):
+    tag = photo_article.tags.first()
+    lists = [
+        "/",
+        photo_article.category.get_absolute_url(),
+        tag.get_absolute_url(),
+        "/search/?q=استاندار",
+    ]
+    for url in lists:
         page = client.get(url).content.decode()
         thumb = re.search(r'<img class="thumb"[^>]*>', page)
         assert thumb, url
@@ -380,3 +397,9 @@ def test_build_images_remakes_what_is_missing(photo_article):
         for _, name, size in files:
             assert default_storage.size(name) == size
     assert default_storage.exists(photo_article.card)
+
+
+def test_the_desk_shows_the_card_it_will_share(article, admin_client):
+    article.save()
+    page = admin_client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    assert f'<img src="/media/{article.card}" width="600" height="315"' in page
