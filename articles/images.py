@@ -95,6 +95,9 @@ def inspect_upload(upload, *, min_width: int = 0) -> None:
 class PhotoField(forms.ImageField):
     """The admin's photo input: our checks and messages before Django's own."""
 
+    # Judged by content, not by name (the stored file gets a new name anyway).
+    default_validators = []
+
     def __init__(self, *args, min_width: int = 0, **kwargs):
         self.min_width = min_width
         super().__init__(*args, **kwargs)
@@ -125,7 +128,7 @@ def _srgb(image: Image.Image) -> Image.Image:
     return image.convert(mode)
 
 
-def clean_photo(upload, folder: str) -> ContentFile:
+def clean_photo(upload) -> ContentFile:
     """The upload upright, in sRGB, re-encoded with no metadata at all, under a random name."""
     upload.seek(0)
     with Image.open(upload) as original:

@@ -214,7 +214,7 @@ class Article(models.Model):
             ]
         new_photo = bool(self.image) and not self.image._committed
         if new_photo:
-            self.image = images.clean_photo(self.image, "articles")
+            self.image = images.clean_photo(self.image)
         super().save(*args, **kwargs)
         self.refresh_search_text()
         self.refresh_images(rebuild=new_photo)
@@ -360,7 +360,7 @@ class Section(models.Model):
     def save(self, *args, **kwargs):
         new_photo = bool(self.image) and not self.image._committed
         if new_photo:
-            self.image = images.clean_photo(self.image, "sections")
+            self.image = images.clean_photo(self.image)
         if new_photo or not self.image:
             images.delete_renditions(self.image_renditions)
             self.image_renditions = {}

@@ -170,6 +170,14 @@ def test_the_desk_saves_a_good_photo_and_a_figure(article, admin_client):
     assert article.card.endswith(".jpg")
 
 
+def test_a_photo_is_judged_by_its_content_not_its_name(article, admin_client):
+    form = change_form_data(article, image=upload(jpeg(1600, 900), "عکس.txt"), image_alt="عکس")
+    response = admin_client.post(f"/admin/articles/article/{article.pk}/change/", form)
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.image.name.endswith(".jpg") and "عکس" not in article.image.name
+
+
 def test_a_figure_needs_its_alt_text_before_publishing(article, admin_client):
     form = change_form_data(
         article, **{"sections-0-kind": "figure", "sections-0-image": upload(jpeg(900, 600))}
