@@ -1,9 +1,11 @@
 import hashlib
 from contextlib import contextmanager
+from functools import partial
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -23,7 +25,7 @@ from newsroom.jalali import JalaliDateTimeField, jalali_date_filter
 from newsroom.persian import fa_digits, jalali_datetime
 from newsroom.typeset import RULES, apply_changes, typeset
 
-from . import history, pagecache
+from . import history, images, pagecache
 from .models import Article, Category, Section, Tag, pages_showing
 
 
@@ -54,6 +56,11 @@ class SectionInline(admin.StackedInline):
     ordering = ["position"]
     fields = [("position", "kind"), "text", ("image", "image_alt"), "caption"]
     readonly_fields = ["place"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "image":
+            kwargs["form_class"] = images.PhotoField
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_fields(self, request, obj=None):
         if self.has_change_permission(request, obj):
@@ -99,13 +106,24 @@ class ArticleAdmin(StrictParametersMixin, VersionAdmin):
     show_facets = admin.ShowFacets.NEVER
     # Not prepopulated_fields: Django's URLify drops the ZWNJ and glues the words.
     filter_horizontal = ["tags"]
-    readonly_fields = ["updated_jalali", "published_jalali", "code"]
+    readonly_fields = ["updated_jalali", "published_jalali", "code", "card_preview"]
     inlines = [SectionInline]
     fieldsets = [
         (None, {"fields": ["kicker", "headline", "lead", "slug", "news_code"]}),
         (_("انتشار"), {"fields": ["status", "published_at", "updated_jalali", "category", "tags"]}),
         (_("منبع"), {"fields": ["source_name", "source_url"]}),
-        (_("تصویر اصلی"), {"fields": ["image", "image_alt", "image_caption"]}),
+        (
+            _("تصویر اصلی"),
+            {
+                "fields": [
+                    "image",
+                    "image_alt",
+                    "image_caption",
+                    ("image_focus_x", "image_focus_y"),
+                    "card_preview",
+                ]
+            },
+        ),
     ]
 
     class Media:
@@ -447,7 +465,23 @@ class ArticleAdmin(StrictParametersMixin, VersionAdmin):
                     "تاریخ و ساعت خورشیدی به وقت تهران، مثلاً ۱۴۰۴/۰۹/۲۳ ۱۲:۳۰ (رقم فارسی یا لاتین)."
                 ),
             )
+        if db_field.name in ("image_focus_x", "image_focus_y"):
+            # Left out of a post (older forms, scripts), the point stays where it was.
+            kwargs["required"] = False
+        if db_field.name == "image":
+            # The social card is 1200 px wide; a narrower lead photo would be blown up.
+            kwargs["form_class"] = partial(images.PhotoField, min_width=images.LEAD_MIN_WIDTH)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description=_("پیش‌نمایش پیوند در پیام‌رسان‌ها"))
+    def card_preview(self, obj: Article) -> str:
+        if not obj or not obj.card:
+            return _("پس از ذخیره ساخته می‌شود.")
+        return format_html(
+            '<img src="{}" width="600" height="315" alt="{}">',
+            default_storage.url(obj.card),
+            _("کارت ۱۲۰۰×۶۳۰ این خبر"),
+        )
 
     @admin.display(description=_("کد خبر"), ordering="news_code")
     def code(self, obj: Article) -> str:

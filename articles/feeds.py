@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.core.files.storage import default_storage
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
+from . import images
 from .models import Article, Category
 
 ITEMS = 20
@@ -37,6 +39,28 @@ class LatestArticlesFeed(Feed):
 
     def item_categories(self, item: Article) -> list[str]:
         return [item.category.name]
+
+    # The photo as an <enclosure>: the JPEG rendition, which every reader can show.
+    def item_enclosure_url(self, item: Article) -> str | None:
+        if not item.image_renditions:
+            return None
+        return self.request.build_absolute_uri(
+            default_storage.url(images.fallback(item.image_renditions, largest_under=720)[1])
+        )
+
+    def item_enclosure_length(self, item: Article) -> int | None:
+        return (
+            images.fallback(item.image_renditions, largest_under=720)[2]
+            if item.image_renditions
+            else None
+        )
+
+    def item_enclosure_mime_type(self, item: Article) -> str | None:
+        return images.FALLBACK.mime if item.image_renditions else None
+
+    def __call__(self, request, *args, **kwargs):
+        self.request = request  # for the enclosure's absolute address
+        return super().__call__(request, *args, **kwargs)
 
 
 class CategoryFeed(LatestArticlesFeed):

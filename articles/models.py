@@ -3,6 +3,8 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.validators import MaxValueValidator
 from django.db import IntegrityError, connections, models, transaction
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
@@ -12,7 +14,7 @@ from reversion import register as keep_history
 
 from newsroom.persian import fa_digits, persian_slug, search_terms, search_text
 
-from . import counters, pagecache
+from . import counters, images, pagecache
 
 PREVIEW_SALT = "articles.preview"
 # The writing desk's roles (data migration 0008); «دبیران» (comments) moderate comments.
@@ -149,6 +151,19 @@ class Article(models.Model):
     image = models.ImageField(_("تصویر اصلی"), upload_to="articles/%Y/%m/", blank=True)
     image_alt = models.CharField(_("متن جایگزین تصویر"), max_length=250, blank=True)
     image_caption = models.CharField(_("زیرنویس تصویر"), max_length=250, blank=True)
+    image_focus_x = models.PositiveSmallIntegerField(
+        _("نقطهٔ کانونی افقی (درصد از چپ)"),
+        default=50,
+        validators=[MaxValueValidator(100)],
+        help_text=_("کارت شبکه‌های اجتماعی دور این نقطه بریده می‌شود."),
+    )
+    image_focus_y = models.PositiveSmallIntegerField(
+        _("نقطهٔ کانونی عمودی (درصد از بالا)"), default=50, validators=[MaxValueValidator(100)]
+    )
+    # Made when the photo is saved (articles/images.py), so the pages need no query or disk.
+    image_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    # The 1200×630 link-preview card; its name holds a hash of what it shows.
+    card = models.CharField(max_length=200, blank=True, editable=False)
 
     # Kept by the app, not typed by editors.
     view_count = models.PositiveBigIntegerField(_("بازدید"), default=0, editable=False)
@@ -172,7 +187,15 @@ class Article(models.Model):
     )
 
     KEPT_BY_THE_APP = frozenset(
-        {"view_count", "helpful_yes", "helpful_no", "search_text", "comment_count"}
+        {
+            "view_count",
+            "helpful_yes",
+            "helpful_no",
+            "search_text",
+            "comment_count",
+            "image_renditions",
+            "card",
+        }
     )
 
     objects = ArticleQuerySet.as_manager()
@@ -207,8 +230,12 @@ class Article(models.Model):
                 for f in self._meta.concrete_fields
                 if not f.primary_key and f.name not in self.KEPT_BY_THE_APP
             ]
+        new_photo = bool(self.image) and not self.image._committed
+        if new_photo:
+            self.image = images.clean_photo(self.image)
         super().save(*args, **kwargs)
         self.refresh_search_text()
+        self.refresh_images(rebuild=new_photo)
         pagecache.invalidate(pages_showing([self]))
         # A (re)scheduled article: cached pages must not outlive its moment.
         transaction.on_commit(pagecache.refresh_next_publish)
@@ -216,7 +243,7 @@ class Article(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"news_code": self.news_code, "slug": self.slug})
 
-    def clean(self) -> None:
+    def _clean_published_at(self) -> None:
         # A Jalali date typed into a Gregorian field («1405-09-05») must not go live in 1405 AD.
         if self.published_at and not (
             EARLIEST_PUBLISH <= self.published_at <= timezone.now() + timedelta(days=366)
@@ -228,6 +255,13 @@ class Article(models.Model):
                         "اگر تاریخ شمسی را به‌جای میلادی نوشته‌اید، آن را درست کنید."
                     )
                 }
+            )
+
+    def clean(self) -> None:
+        self._clean_published_at()
+        if self.status == self.Status.PUBLISHED and self.image and not self.image_alt.strip():
+            raise ValidationError(
+                {"image_alt": _("خبری که تصویر دارد بی متن جایگزین تصویر منتشر نمی‌شود.")}
             )
 
     def _save_with_next_code(self, *args, **kwargs) -> None:
@@ -266,6 +300,27 @@ class Article(models.Model):
         body = self.sections.values_list("text", flat=True)
         self.search_text = search_text(self.kicker, self.headline, self.lead, *body)
         Article.objects.filter(pk=self.pk).update(search_text=self.search_text)
+
+    def refresh_images(self, *, rebuild: bool = False) -> None:
+        """Renditions for a new photo (or when asked), and a card matching what it shows."""
+        stored = Article.objects.filter(pk=self.pk).values("image_renditions", "card").first()
+        renditions, card = stored["image_renditions"], stored["card"]
+        # By source name too: restoring an old version brings back an old photo.
+        if rebuild or renditions.get("source", "") != (self.image.name or ""):
+            images.delete_renditions(renditions)
+            renditions = images.build_renditions(self.image.name) if self.image else {}
+        fresh = card.endswith(images.card_fingerprint(self) + card[-4:])
+        if not card or not fresh or not default_storage.exists(card):
+            new_card = images.build_card(self)
+            if card and card != new_card:
+                default_storage.delete(card)
+            card = new_card
+        Article.objects.filter(pk=self.pk).update(image_renditions=renditions, card=card)
+        self.image_renditions, self.card = renditions, card
+
+    @property
+    def card_size(self) -> tuple[int, int]:
+        return images.CARD_SIZE
 
     def record_vote(self, *, helpful: bool) -> None:
         """One reader's «آیا این خبر مفید بود؟», counted like a view (articles/counters.py): no
@@ -307,6 +362,7 @@ class Section(models.Model):
     image = models.ImageField(_("تصویر"), upload_to="sections/%Y/%m/", blank=True)
     image_alt = models.CharField(_("متن جایگزین تصویر"), max_length=250, blank=True)
     caption = models.CharField(_("زیرنویس"), max_length=250, blank=True)
+    image_renditions = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["article", "position"]
@@ -320,7 +376,16 @@ class Section(models.Model):
         return f"بخش {fa_digits(self.position)}: {self.get_kind_display()}"
 
     def save(self, *args, **kwargs):
+        new_photo = bool(self.image) and not self.image._committed
+        if new_photo:
+            self.image = images.clean_photo(self.image)
+        if new_photo or not self.image:
+            images.delete_renditions(self.image_renditions)
+            self.image_renditions = {}
         super().save(*args, **kwargs)
+        if self.image and (new_photo or self.image_renditions.get("source") != self.image.name):
+            self.image_renditions = images.build_renditions(self.image.name)
+            Section.objects.filter(pk=self.pk).update(image_renditions=self.image_renditions)
         self.article.refresh_search_text()
         pagecache.invalidate(pages_showing([self.article]))
 
@@ -333,6 +398,12 @@ class Section(models.Model):
     def clean(self) -> None:
         if self.kind == self.Kind.FIGURE and not self.image:
             raise ValidationError({"image": _("بخش تصویری بدون تصویر نمی‌شود.")})
+        article = getattr(self, "article", None)  # in the admin, the parent as posted
+        published = article is not None and article.status == Article.Status.PUBLISHED
+        if self.kind == self.Kind.FIGURE and published and not self.image_alt.strip():
+            raise ValidationError(
+                {"image_alt": _("خبری که تصویر دارد بی متن جایگزین تصویر منتشر نمی‌شود.")}
+            )
         if self.kind != self.Kind.FIGURE and not self.text.strip():
             raise ValidationError({"text": _("این بخش متن ندارد.")})
 

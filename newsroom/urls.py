@@ -19,6 +19,8 @@ urlpatterns = [
         name="news_sitemap",
     ),
     path("favicon.ico", views.favicon),
+    # nginx answers /media/ itself in production (deploy/nginx.conf).
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", views.media, name="media"),
     path("", include("comments.urls")),
     path("", include("articles.urls")),
 ]

@@ -36,6 +36,13 @@ def _fresh_cache():
         caches[alias].clear()
 
 
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory):
+    # Saving an article draws its card: every test writes into its own empty MEDIA_ROOT, as on
+    # a clean clone in CI.
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture
 def reference() -> dict:
     """The editorial reference (a copy of shared/article/article.json)."""

@@ -18,5 +18,7 @@ class Command(BaseCommand):
                 "The governor's article is already there; to reset it to the fixture: "
                 ".venv/bin/python manage.py loaddata governor_article"
             )
-            return
-        call_command("loaddata", "governor_article", verbosity=options["verbosity"])
+        else:
+            call_command("loaddata", "governor_article", verbosity=options["verbosity"])
+        # A fixture is loaded raw (no save()): its cards and renditions are made here.
+        call_command("build_images", verbosity=options["verbosity"])
