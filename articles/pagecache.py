@@ -390,7 +390,7 @@ def fragment(name: str, scope: str, build, *, seconds: int | None = None):
 _fragments: dict[str, tuple[str, float]] = {}
 # Part of every fragment's key: change it when what a fragment holds changes shape, so a new
 # release never reads an older release's fragments from a shared cache.
-FRAGMENT_FORMAT = 5
+FRAGMENT_FORMAT = 6
 MEMO_FRAGMENTS = 512
 
 

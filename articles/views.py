@@ -138,12 +138,12 @@ def render_article(
     it are fragments (pagecache.fragment), and so are the comments (comments.pages): an
     uncached render queries the article row and little else.
     """
-    canonical_url = absolute_url(request, article.get_absolute_url())
     code = article.news_code
-    short_url = absolute_url(request, reverse("articles:short", args=[code]))
 
     def parts() -> dict[str, str]:
         prefetch_related_objects([article], "sections", "tags")
+        canonical_url = absolute_url(request, article.get_absolute_url())
+        short_url = absolute_url(request, reverse("articles:short", args=[code]))
         context = {
             "article": article,
             "canonical_url": canonical_url,
@@ -179,9 +179,10 @@ def render_article(
         article_parts, around = parts(), lists()
     else:
         if pagecache.known_host(request):
-            # The structured data names the canonical address, which follows the request's
-            # host when DJANGO_SITE_URL is not set.
-            where = hashlib.blake2b(canonical_url.encode(), digest_size=8).hexdigest()
+            # Its links are absolute: they follow the request's scheme and host when
+            # DJANGO_SITE_URL is not set (absolute_url).
+            origin = settings.SITE_URL or f"{request.scheme}://{request.get_host()}"
+            where = hashlib.blake2b(origin.encode(), digest_size=8).hexdigest()
             article_parts = pagecache.fragment(
                 f"content:{code}:{where}", pagecache.content_scope(code), parts
             )
@@ -193,7 +194,6 @@ def render_article(
         around = pagecache.fragment(name, pagecache.LISTS, lists, seconds=LISTS_SECONDS)
     context = {
         "article": article,
-        "canonical_url": canonical_url,
         "parts": article_parts,
         "lists": around,
         "preview": preview,

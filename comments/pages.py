@@ -19,7 +19,7 @@ from articles import pagecache
 from articles.models import Article
 from newsroom.persian import iso_datetime, jalali_datetime
 
-from .models import REPLIES_MAX, THREADS_PER_PAGE, Comment, page_scope
+from .models import REPLIES_MAX, THREADS_PER_PAGE, Comment, page_scope, page_url
 
 COMMENT = (
     '<li class="comment{}" id="comment-{}">\n'
@@ -92,6 +92,7 @@ class CommentPage:
     number: int
     items: str  # the <li> of every thread on the page (safe HTML)
     has_next: bool
+    next_url: str = ""
 
     @property
     def has_previous(self) -> bool:
@@ -137,7 +138,7 @@ def build_page(article: Article, number: int) -> CommentPage | None:
             for comment in threads
         )
     )
-    return CommentPage(number, items, has_next)
+    return CommentPage(number, items, has_next, page_url(article, number + 1) if has_next else "")
 
 
 def page(article: Article, number: int) -> CommentPage | None:

@@ -4,7 +4,7 @@ from django.template.loader import render_to_string
 from articles import pagecache
 from comments import pages
 from comments.forms import CommentForm
-from comments.models import Comment, page_url
+from comments.models import Comment
 
 register = template.Library()
 
@@ -45,7 +45,7 @@ def comment_section(context, article):
         "article": article,
         "count": article.comment_count,
         "page": first,
-        "next_url": page_url(article, 2) if first and first.has_next else "",
+        "next_url": first.next_url if first else "",
         "waiting": pages.waiting_items(waiting, article) if waiting else "",
         "form_html": form_html,
         "site_name": context.get("site_name"),
