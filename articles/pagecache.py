@@ -411,7 +411,7 @@ class PageCacheMiddleware:
         return self.get_response(request)
 
     def cached(self, request: HttpRequest) -> HttpResponse | None:
-        view_name, kwargs = _route(request.path_info)
+        view_name, kwargs = route(request.path_info)
         if view_name in self.ARTICLE_VIEWS:
             page, _ = lookup(request, article_scope(kwargs["news_code"]))
             if page is not None and kwargs.get("slug") != page.slug:
@@ -426,7 +426,7 @@ class PageCacheMiddleware:
 
 
 @lru_cache(maxsize=4096)
-def _route(path: str) -> tuple[str | None, dict]:
+def route(path: str) -> tuple[str | None, dict]:
     """URL resolution, remembered per path (the URLconf does not change while running)."""
     try:
         match = resolve(path)

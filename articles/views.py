@@ -117,11 +117,11 @@ def render_private(request: HttpRequest, article: Article, **extra) -> HttpRespo
     for the editors (comments.pages), which nobody else's page shows."""
     from comments import pages
 
-    waiting = pages.waiting_comments(request, article)
-    response = render_article(request, article, waiting_comments=waiting, **extra)
-    pagecache.private(response)
-    pages.keep_waiting(response, article, [c.pk for c in waiting], request=request)
-    return response
+    return pages.for_the_sender(
+        request,
+        article,
+        lambda waiting: render_article(request, article, waiting_comments=waiting, **extra),
+    )
 
 
 # «پربازدیدترین‌های گروه» moves with every fold of the views; the lists beside an article are

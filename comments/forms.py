@@ -19,7 +19,6 @@ NULL_CHARACTERS = ProhibitNullCharactersValidator(
 
 
 UNSIGNED = "unsigned"
-OPEN = [Comment.Status.APPROVED, Comment.Status.PENDING]
 NO_PARENT = (
     "دیدگاهی که می‌خواهید به آن پاسخ دهید در این خبر منتشر نشده است؛"
     " پاسخ را به‌صورت دیدگاه تازه بفرستید."
@@ -132,8 +131,7 @@ class CommentForm(forms.ModelForm):
             if parent.parent.status != Comment.Status.APPROVED:
                 raise forms.ValidationError(NO_PARENT, code="parent")
             parent = parent.parent
-        # Waiting replies count too: approving them all must not take a thread past the limit.
-        if parent.replies.filter(status__in=OPEN).count() >= REPLIES_MAX:
+        if not parent.takes_replies():
             raise forms.ValidationError(
                 f"این گفت‌وگو به سقف {fa_digits(REPLIES_MAX)} پاسخ رسیده است؛"
                 " دیدگاه خود را جداگانه بنویسید.",

@@ -237,6 +237,12 @@ class Comment(models.Model):
     def name_mixes_scripts(self) -> bool:
         return mixes_scripts(self.name)
 
+    def takes_replies(self) -> bool:
+        """Room for one more reply: waiting replies count too, so approving them all cannot
+        take a thread past REPLIES_MAX."""
+        open_ = [Comment.Status.APPROVED, Comment.Status.PENDING]
+        return self.replies.filter(status__in=open_).count() < REPLIES_MAX
+
 
 def page_scope(news_code: int, number: int) -> str:
     """The page cache scope of comment page `number` (1 is the article page itself)."""

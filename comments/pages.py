@@ -103,8 +103,8 @@ class CommentPage:
         return not self.items
 
 
-def build_page(article: Article, number: int) -> CommentPage | None:
-    """Page `number` of the article's conversation, in two queries; None past the last page."""
+def build_page(article: Article, number: int) -> CommentPage:
+    """Page `number` of the article's conversation, in two queries (empty past the last)."""
     start = (number - 1) * THREADS_PER_PAGE
     threads = list(
         Comment.objects.threads()
@@ -115,8 +115,6 @@ def build_page(article: Article, number: int) -> CommentPage | None:
     )
     has_next = len(threads) > THREADS_PER_PAGE
     threads = threads[:THREADS_PER_PAGE]
-    if number > 1 and not threads:
-        return None
     replies: dict[int, list[Comment]] = {}
     if threads:
         for reply in (
@@ -144,14 +142,10 @@ def build_page(article: Article, number: int) -> CommentPage | None:
 def page(article: Article, number: int) -> CommentPage | None:
     """build_page(), kept as a fragment until a decision changes this page."""
     code = article.news_code
-    return (
-        pagecache.fragment(
-            f"comments:{code}:{number}",
-            page_scope(code, number),
-            lambda: build_page(article, number) or False,
-        )
-        or None
+    found = pagecache.fragment(
+        f"comments:{code}:{number}", page_scope(code, number), lambda: build_page(article, number)
     )
+    return None if number > 1 and found.empty else found
 
 
 # --- A reader's own waiting comments -----------------------------------------------------------
@@ -224,6 +218,16 @@ def keep_waiting(
         secure=settings.HTTPS,
         samesite="Lax",
     )
+
+
+def for_the_sender(request: HttpRequest, article: Article, render) -> HttpResponse:
+    """A page rendered for this reader alone, `render(waiting)` given their comments still
+    waiting; the cookie is trimmed to those, or removed."""
+    waiting = waiting_comments(request, article)
+    response = render(waiting)
+    pagecache.private(response)
+    keep_waiting(response, article, [c.pk for c in waiting], request=request)
+    return response
 
 
 def add_waiting(response: HttpResponse, request: HttpRequest, article: Article, pk: int) -> None:

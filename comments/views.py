@@ -14,8 +14,8 @@ from newsroom.security import same_origin_required, sender_hash
 from ops.metrics import COMMENT_POSTS
 
 from . import notifications, pages
-from .forms import NO_PARENT, OPEN, CommentForm, signed_time
-from .models import REPLIES_MAX, THREADS_PER_PAGE, Comment, page_url
+from .forms import NO_PARENT, CommentForm, signed_time
+from .models import THREADS_PER_PAGE, Comment, page_url
 
 RECEIVED = (
     "دیدگاه شما رسید و پس از تأیید دبیران در همین صفحه منتشر می‌شود؛"
@@ -129,15 +129,19 @@ def comment_page(request, news_code: int, number: int):
         "page": page,
         "canonical_url": absolute_url(request, page_url(article, number)),
         "previous_url": page_url(article, number - 1),
-        "next_url": page_url(article, number + 1) if page.has_next else "",
+        "next_url": page.next_url,
     }
     if not shared:
-        waiting = pages.waiting_comments(request, article)
-        context["waiting"] = pages.waiting_items(waiting, article) if waiting else ""
-        response = render(request, "comments/page.html", context)
-        pagecache.private(response)
+        response = pages.for_the_sender(
+            request,
+            article,
+            lambda waiting: render(
+                request,
+                "comments/page.html",
+                {**context, "waiting": pages.waiting_items(waiting, article) if waiting else ""},
+            ),
+        )
         response["X-Robots-Tag"] = "noindex, follow"
-        pages.keep_waiting(response, article, [c.pk for c in waiting], request=request)
         return response
     response = render(request, "comments/page.html", context)
     page = pagecache.store(request, scope, version, response, robots="noindex, follow")
@@ -153,7 +157,7 @@ def reply_form(request, news_code: int, pk: int):
     if parent is None:
         error = NO_PARENT
         status = 404
-    elif parent.replies.filter(status__in=OPEN).count() >= REPLIES_MAX:
+    elif not parent.takes_replies():
         error = "این گفت‌وگو به سقف پاسخ‌ها رسیده است؛ دیدگاه خود را جداگانه بنویسید."
         status = 409
     else:

@@ -7,13 +7,12 @@ import os
 import re
 import time
 import uuid
-from functools import lru_cache
 
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest
-from django.urls import Resolver404, resolve
 
+from articles import pagecache
 from newsroom.security import sender_hash
 
 from . import health, metrics, views
@@ -97,15 +96,8 @@ def route_name(request: HttpRequest) -> str:
     match = getattr(request, "resolver_match", None)
     if match is not None:
         return match.view_name or "unnamed"
-    return _resolve(request.path_info)
-
-
-@lru_cache(maxsize=4096)
-def _resolve(path: str) -> str:
     # Page-cache hits and static files are answered before URL dispatch.
-    if path.startswith("/" + settings.STATIC_URL.lstrip("/")):
+    if request.path_info.startswith("/" + settings.STATIC_URL.lstrip("/")):
         return "static"
-    try:
-        return resolve(path).view_name or "unnamed"
-    except Resolver404:
-        return "unmatched"
+    view_name, _ = pagecache.route(request.path_info)  # resolved once per path
+    return view_name or "unmatched"

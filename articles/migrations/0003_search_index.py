@@ -1,8 +1,8 @@
 """The full-text index behind ArticleQuerySet.search(), one per database engine.
 
 SQLite: an FTS5 table over articles_article.search_text, kept in step by triggers. (Django
-rebuilds a SQLite table when a later migration alters it, which drops its triggers; the search
-tests would then fail, and this migration's SQL is what to re-run.)
+rebuilds a SQLite table when a later migration alters it, which drops its triggers;
+articles/apps.py re-creates them after every migrate.)
 PostgreSQL: a stored generated tsvector column (not in the Django model: the database keeps it)
 with a GIN index. Stored, because re-computing to_tsvector for each candidate row made a
 common word take seconds on 10,000 articles.
